@@ -1,0 +1,12 @@
+// Package assets embeds the files every build needs: the translation
+// catalogues, the browser pages shown after sign-in and the icon. It imports
+// nothing of ours and no Fyne, so core packages may use it.
+package assets
+
+import "embed"
+
+// I18N holds one JSON file per area and language: i18n/<area>.<lang>.json.
+// Areas are split so that each core package owns its own texts.
+//
+//go:embed i18n/*.json
+var I18N embed.FS

@@ -1,0 +1,139 @@
+// Package account holds the account model, the normalisation and validation
+// of everything a user types in, the Microsoft 365 defaults and the JSON
+// store of accounts (which never holds a secret).
+package account
+
+// Protocol is a mail protocol we check.
+type Protocol string
+
+// The protocols, in the order they are shown.
+const (
+	IMAP Protocol = "imap"
+	POP3 Protocol = "pop3"
+	SMTP Protocol = "smtp"
+)
+
+// Protocols lists every protocol in display order.
+var Protocols = []Protocol{IMAP, POP3, SMTP}
+
+// Security is how a connection is protected. Plain text is deliberately not
+// a value: XOAUTH2 is only ever sent over TLS.
+type Security string
+
+// The security modes.
+const (
+	TLS      Security = "tls"      // implicit TLS from the first byte (993, 995, 465)
+	STARTTLS Security = "starttls" // plain greeting, then STARTTLS (143, 110, 587, 25)
+)
+
+// Flow is how the account signs in.
+type Flow string
+
+// The sign-in flows.
+const (
+	FlowBrowser Flow = "browser" // authorization code + PKCE in the system browser
+	FlowDevice  Flow = "device"  // device code, sign in on any device
+	FlowApp     Flow = "app"     // client credentials (app-only), needs a client secret
+)
+
+// Redirect is where Entra sends the browser after sign-in.
+type Redirect string
+
+// The redirect modes.
+const (
+	// RedirectLoopback: http://localhost:<port>, captured by our listener.
+	RedirectLoopback Redirect = "loopback"
+	// RedirectNativeClient: https://login.microsoftonline.com/common/oauth2/nativeclient;
+	// the user pastes the final URL (registrations made for seed 004's product).
+	RedirectNativeClient Redirect = "nativeclient"
+)
+
+// Server is one protocol's endpoint.
+type Server struct {
+	Enabled  bool     `json:"enabled"`
+	Host     string   `json:"host,omitempty"` // ASCII (punycode) form
+	Port     int      `json:"port,omitempty"`
+	Security Security `json:"security,omitempty"`
+}
+
+// Account is one mailbox set up for OAuth2. It holds no secret: refresh
+// tokens and client secrets live in the OS keyring (core/secret).
+type Account struct {
+	Name  string `json:"name"`
+	Login string `json:"login"` // the user who signs in (UPN)
+	// Mailbox is the mailbox opened with XOAUTH2 (user=); empty means Login.
+	// A different value is a shared mailbox the login has rights on.
+	Mailbox string `json:"mailbox,omitempty"`
+	// Authority is scheme://host[:port] of the identity platform, e.g.
+	// https://login.microsoftonline.com.
+	Authority string `json:"authority"`
+	// Tenant is a tenant GUID, a verified domain or "organizations".
+	Tenant   string   `json:"tenant"`
+	ClientID string   `json:"client_id"`
+	Flow     Flow     `json:"flow"`
+	Redirect Redirect `json:"redirect"`
+	// HasClientSecret records that a client secret for this account is in
+	// the keyring (confidential client); the secret itself never is here.
+	HasClientSecret bool `json:"has_client_secret,omitempty"`
+
+	IMAP Server `json:"imap"`
+	POP3 Server `json:"pop3"`
+	SMTP Server `json:"smtp"`
+
+	// UIDValidity is the INBOX UIDVALIDITY seen at the last IMAP check; a
+	// change means the mailbox was moved or rebuilt (seed 004).
+	UIDValidity uint32 `json:"uidvalidity,omitempty"`
+}
+
+// MailboxAddress is the address used in XOAUTH2 user= and as the test mail's
+// sender: the shared mailbox when set, else the login.
+func (a *Account) MailboxAddress() string {
+	if a.Mailbox != "" {
+		return a.Mailbox
+	}
+	return a.Login
+}
+
+// Server returns the endpoint of protocol p.
+func (a *Account) Server(p Protocol) Server {
+	switch p {
+	case IMAP:
+		return a.IMAP
+	case POP3:
+		return a.POP3
+	case SMTP:
+		return a.SMTP
+	}
+	return Server{}
+}
+
+// SetServer replaces the endpoint of protocol p.
+func (a *Account) SetServer(p Protocol, s Server) {
+	switch p {
+	case IMAP:
+		a.IMAP = s
+	case POP3:
+		a.POP3 = s
+	case SMTP:
+		a.SMTP = s
+	}
+}
+
+// Microsoft 365 (global cloud) defaults.
+const (
+	DefaultAuthority = "https://login.microsoftonline.com"
+	NativeClientURI  = "https://login.microsoftonline.com/common/oauth2/nativeclient"
+)
+
+// DefaultServer returns the Microsoft 365 endpoint of protocol p.
+func DefaultServer(p Protocol) Server {
+	switch p {
+	case IMAP:
+		return Server{Enabled: true, Host: "outlook.office365.com", Port: 993, Security: TLS}
+	case POP3:
+		return Server{Enabled: true, Host: "outlook.office365.com", Port: 995, Security: TLS}
+	case SMTP:
+		return Server{Enabled: true, Host: "smtp.office365.com", Port: 587, Security: STARTTLS}
+	}
+	return Server{}
+}

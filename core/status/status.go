@@ -1,0 +1,146 @@
+// Package status holds the traffic-light levels and the problem type that
+// the CLI and the GUI share, so neither has to look at protocol errors.
+package status
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"mailoauth/core/i18n"
+)
+
+// Level is a traffic-light colour.
+type Level string
+
+// The levels, from best to worst; Grey means "not checked" or "not enabled"
+// and never makes an overall result worse.
+const (
+	Grey   Level = "grey"
+	Green  Level = "green"
+	Yellow Level = "yellow"
+	Red    Level = "red"
+)
+
+func (l Level) rank() int {
+	switch l {
+	case Green:
+		return 1
+	case Yellow:
+		return 2
+	case Red:
+		return 3
+	}
+	return 0
+}
+
+// Worst returns the worse of the levels; grey counts for nothing.
+func Worst(levels ...Level) Level {
+	w := Grey
+	for _, l := range levels {
+		if l.rank() > w.rank() {
+			w = l
+		}
+	}
+	return w
+}
+
+// ExitCode maps the worst level of a run to the CLI exit code of DESIGN.md:
+// 0 all enabled green (or nothing to check), 1 yellow, 2 red.
+func ExitCode(worst Level) int {
+	switch worst {
+	case Red:
+		return 2
+	case Yellow:
+		return 1
+	}
+	return 0
+}
+
+// Problem is an error a user can act on: a level, a catalogue key for the
+// problem text (Code) and, when the catalogue has it, a fix under Code+".fix",
+// plus the raw server or identity-platform text (Detail, already redacted)
+// for a helpdesk ticket.
+type Problem struct {
+	Level  Level
+	Code   string
+	Args   i18n.Args
+	Detail string
+	Err    error
+}
+
+// New returns a problem; args are key, value pairs.
+func New(level Level, code string, args ...string) *Problem {
+	p := &Problem{Level: level, Code: code}
+	if len(args) > 0 {
+		p.Args = i18n.Args{}
+		for i := 0; i+1 < len(args); i += 2 {
+			p.Args[args[i]] = args[i+1]
+		}
+	}
+	return p
+}
+
+// WithDetail sets the raw text shown to the helpdesk.
+func (p *Problem) WithDetail(d string) *Problem { p.Detail = d; return p }
+
+// Wrap records the underlying error (kept for errors.Is/As, never shown raw).
+func (p *Problem) Wrap(err error) *Problem { p.Err = err; return p }
+
+// Message renders the problem text.
+func (p *Problem) Message(l i18n.Lang) string { return i18n.T(l, p.Code, p.Args) }
+
+// Fix renders what the user should do, or "" when the catalogue has no fix.
+func (p *Problem) Fix(l i18n.Lang) string {
+	if !i18n.Has(i18n.EN, p.Code+".fix") {
+		return ""
+	}
+	return i18n.T(l, p.Code+".fix", p.Args)
+}
+
+// Error renders the problem in English with its detail; CLI and GUI call
+// Message and Fix in the user's language instead.
+func (p *Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.Message(i18n.EN))
+	if p.Detail != "" {
+		b.WriteString(" (")
+		b.WriteString(p.Detail)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap exposes the cause.
+func (p *Problem) Unwrap() error { return p.Err }
+
+// AsProblem finds a *Problem in err's chain.
+func AsProblem(err error) (*Problem, bool) {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p, true
+	}
+	return nil, false
+}
+
+// Step is one timed step of a check, with the server's reply (redacted).
+type Step struct {
+	Name     string        `json:"name"`
+	Duration time.Duration `json:"duration_ns"`
+	Reply    string        `json:"reply,omitempty"`
+	OK       bool          `json:"ok"`
+}
+
+// Result is the outcome of one check of one protocol of one account.
+type Result struct {
+	Account  string
+	Protocol string
+	Level    Level
+	Problem  *Problem // nil when green or grey-by-design
+	Steps    []Step
+	Duration time.Duration
+	// Info carries facts learnt on the way, e.g. "uidvalidity", "sent_folder",
+	// "messages" — shown in details and used by later checks.
+	Info map[string]string
+	At   time.Time
+}
