@@ -1,0 +1,40 @@
+# mailoauth — build, test and demo. `make test` is the one test command
+# (README.md); .ci/run calls it on a fresh machine.
+SHELL := /bin/bash
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X mailoauth/core/version.Version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+export LANG ?= C.UTF-8
+
+.PHONY: all build test deps lint unit keyring-e2e demo clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+	go mod download
+
+build: deps
+	mkdir -p bin
+	go build -ldflags "$(LDFLAGS)" -o bin/mailoauth ./cmd/mailoauth
+
+lint:
+	@bad=$$(gofmt -l cmd core ui assets); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+unit:
+	go test -race -count=1 ./...
+
+# The end-to-end CLI tests and the real-keyring tests run inside a private
+# D-Bus session with an unlocked gnome-keyring (scripts/with-keyring.sh).
+keyring-e2e:
+	scripts/with-keyring.sh go test -race -count=1 -tags 'keyring e2e' ./core/secret/ ./cmd/mailoauth/
+
+test: deps lint unit keyring-e2e
+
+demo: build
+	bin/mailoauth demo
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and the tests need, if any is
+# missing. Used by `make test` and .ci/run so a fresh machine needs nothing
+# done by hand. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+pkgs=(
+  # Fyne's GLFW/OpenGL build (cgo)
+  gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev
+  # the real OS keyring for the end-to-end tests: Secret Service on a private D-Bus
+  dbus gnome-keyring
+  # the stand-in browser of the end-to-end tests follows URLs with curl
+  curl ca-certificates
+  # GUI smoke test under a virtual display, with screenshots
+  xvfb xauth xdotool imagemagick
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "install-deps: need root to install: ${missing[*]}" >&2; exit 3
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
