@@ -1,0 +1,248 @@
+package account
+
+import (
+	"strings"
+	"testing"
+
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+)
+
+const guid = "0b3c1a2d-4e5f-6789-abcd-ef0123456789"
+
+// assertProblem checks a problem's code and that both languages have its
+// text and fix, so no user ever sees a bare key.
+func assertProblem(t *testing.T, in string, p *status.Problem, code string) {
+	t.Helper()
+	if p == nil {
+		t.Errorf("%q: accepted, want %s", in, code)
+		return
+	}
+	if p.Code != code {
+		t.Errorf("%q: problem %s, want %s", in, p.Code, code)
+	}
+	for _, l := range i18n.Langs {
+		if !i18n.Has(l, p.Code) || !i18n.Has(l, p.Code+".fix") {
+			t.Errorf("%s: no %s text or fix", p.Code, l)
+		}
+		if msg := p.Message(l); strings.Contains(msg, "{") {
+			t.Errorf("%s: unfilled placeholder in %q", p.Code, msg)
+		}
+	}
+}
+
+func TestParseTenantGood(t *testing.T) {
+	cases := []struct{ in, authority, tenant string }{
+		{guid, DefaultAuthority, guid},
+		{"{" + strings.ToUpper(guid) + "}", DefaultAuthority, guid},
+		{"contoso.onmicrosoft.com", DefaultAuthority, "contoso.onmicrosoft.com"},
+		{"Contoso.COM", DefaultAuthority, "contoso.com"},
+		{"müller.de", DefaultAuthority, "xn--mller-kva.de"},
+		{"organizations", DefaultAuthority, "organizations"},
+		// The forms the seed products print or ask for.
+		{"https://login.microsoftonline.com/" + guid + "/", DefaultAuthority, guid},
+		{"https://login.microsoftonline.com/" + guid, DefaultAuthority, guid},
+		{"https://login.microsoftonline.com/" + guid + "/v2.0", DefaultAuthority, guid},
+		{"https://login.microsoftonline.com/" + guid + "/oauth2/v2.0/authorize?client_id=x&response_type=code&scope=a%20b", DefaultAuthority, guid},
+		{"https://login.microsoftonline.com/" + guid + "/oauth2/v2.0/token", DefaultAuthority, guid},
+		{"https://login.microsoftonline.com/contoso.onmicrosoft.com/.well-known/openid-configuration", DefaultAuthority, "contoso.onmicrosoft.com"},
+		{"  https://LOGIN.microsoftonline.us/" + guid + "/  ", "https://login.microsoftonline.us", guid},
+		{"https://127.0.0.1:8443/" + guid + "/", "https://127.0.0.1:8443", guid},
+		{"https://[::1]:8443/" + guid + "/", "https://[::1]:8443", guid},
+	}
+	for _, c := range cases {
+		a, tn, p := ParseTenant(c.in)
+		if p != nil || a != c.authority || tn != c.tenant {
+			t.Errorf("ParseTenant(%q) = %q %q %v, want %q %q", c.in, a, tn, p, c.authority, c.tenant)
+		}
+	}
+}
+
+func TestParseTenantBad(t *testing.T) {
+	cases := map[string]string{
+		"":    "account.tenant.empty",
+		"   ": "account.tenant.empty",
+		"http://login.microsoftonline.com/" + guid + "/":  "account.tenant.http",
+		"ftp://example.com/x":                             "account.tenant.scheme",
+		"https://login/microsoftonline.com/" + guid + "/": "account.tenant.single_label_suggest",
+		"https://login/" + guid + "/":                     "account.tenant.single_label",
+		"https://login.microsoftonline.com/":              "account.tenant.url_no_tenant",
+		"https://login.microsoftonline.com":               "account.tenant.url_no_tenant",
+		"https://login.microsoftonline.com:99999/" + guid: "account.tenant.url",
+		"https://login.microsoftonline.com/common/":       "account.tenant.common",
+		"common":                  "account.tenant.common",
+		"consumers":               "account.tenant.consumers",
+		"anna@contoso.com":        "account.tenant.email",
+		"contoso":                 "account.tenant.invalid",
+		"my tenant.com":           "account.tenant.invalid",
+		"0b3c1a2d-4e5f-6789-abcd": "account.tenant.invalid",
+		"https://login.microsoftonline.com/not a tenant/":     "account.tenant.invalid",
+		"https://login.microsoftonline.com/anna@contoso.com/": "account.tenant.email",
+	}
+	for in, code := range cases {
+		_, _, p := ParseTenant(in)
+		assertProblem(t, in, p, code)
+	}
+	_, _, p := ParseTenant("https://login/microsoftonline.com/" + guid + "/")
+	if p.Args["suggest"] != "https://login.microsoftonline.com/"+guid+"/" {
+		t.Errorf("suggestion %q", p.Args["suggest"])
+	}
+}
+
+func TestParseClientID(t *testing.T) {
+	if id, p := ParseClientID(" {" + strings.ToUpper(guid) + "} "); p != nil || id != guid {
+		t.Errorf("good id: %q %v", id, p)
+	}
+	cases := map[string]string{
+		"":                                "account.client_id.empty",
+		"anna@contoso.com":                "account.client_id.email",
+		"api://" + guid:                   "account.client_id.url",
+		"https://portal.azure.com/#blade": "account.client_id.url",
+		"Xy8Q~abcdefghijklmnopqrstuvwxyz0123456789AB": "account.client_id.secret",
+		"12345": "account.client_id.invalid",
+	}
+	for in, code := range cases {
+		_, p := ParseClientID(in)
+		assertProblem(t, in, p, code)
+	}
+	_, p := ParseClientID("Xy8Q~abcdefghijklmnopqrstuvwxyz0123456789AB")
+	if strings.Contains(p.Error(), "Xy8Q") || p.Args["value"] != "" {
+		t.Error("a secret-looking value is echoed")
+	}
+}
+
+func TestParseAddress(t *testing.T) {
+	good := map[string]string{
+		"anna@contoso.com":       "anna@contoso.com",
+		" Anna.B@Contoso.COM ":   "Anna.B@contoso.com",
+		"info@müller.de":         "info@xn--mller-kva.de",
+		"shared+box@example.org": "shared+box@example.org",
+	}
+	for in, want := range good {
+		if got, p := ParseAddress("login", in); p != nil || got != want {
+			t.Errorf("ParseAddress(%q) = %q %v, want %q", in, got, p, want)
+		}
+	}
+	bad := map[string]string{
+		"":                         "account.login.empty",
+		"anna":                     "account.login.no_at",
+		"anna@contoso":             "account.login.no_domain",
+		"anna@":                    "account.login.no_domain",
+		"@contoso.com":             "account.login.invalid",
+		"Anna <anna@contoso.com>":  "account.login.invalid",
+		"anna@contoso.com, b@c.de": "account.login.invalid",
+		"anna@@contoso.com":        "account.login.invalid",
+		"anna@cont_oso..com":       "account.login.no_domain",
+	}
+	for in, code := range bad {
+		_, p := ParseAddress("login", in)
+		assertProblem(t, in, p, code)
+	}
+}
+
+func TestParseHostPort(t *testing.T) {
+	good := []struct {
+		p    Protocol
+		in   string
+		want Server
+	}{
+		{IMAP, "outlook.office365.com", Server{true, "outlook.office365.com", 993, TLS}},
+		{IMAP, "mail.example.com:143", Server{true, "mail.example.com", 143, STARTTLS}},
+		{POP3, "Mail.Example.com:995", Server{true, "mail.example.com", 995, TLS}},
+		{SMTP, "smtp.office365.com:587", Server{true, "smtp.office365.com", 587, STARTTLS}},
+		{SMTP, "smtp.example.com:465", Server{true, "smtp.example.com", 465, TLS}},
+		{SMTP, "smtp.example.com:2525", Server{true, "smtp.example.com", 2525, STARTTLS}},
+		{IMAP, "mail.müller.de:993", Server{true, "mail.xn--mller-kva.de", 993, TLS}},
+		{IMAP, "127.0.0.1:10993", Server{true, "127.0.0.1", 10993, TLS}},
+		{IMAP, "[::1]:993", Server{true, "::1", 993, TLS}},
+		{IMAP, "2001:db8::1", Server{true, "2001:db8::1", 993, TLS}},
+		{POP3, "off", Server{}},
+		{POP3, "OFF", Server{}},
+	}
+	for _, c := range good {
+		got, p := ParseHostPort(c.p, c.in)
+		if p != nil || got != c.want {
+			t.Errorf("ParseHostPort(%s, %q) = %+v %v, want %+v", c.p, c.in, got, p, c.want)
+		}
+	}
+	bad := []struct {
+		p        Protocol
+		in, code string
+	}{
+		{IMAP, "", "account.imap.host_empty"},
+		{IMAP, ":993", "account.imap.host_empty"},
+		{IMAP, "https://outlook.office365.com", "account.imap.host_invalid"},
+		{IMAP, "outlook.office365.com/imap", "account.imap.host_invalid"},
+		{IMAP, "out look.com", "account.imap.host_invalid"},
+		{IMAP, "-bad-.example.com", "account.imap.host_invalid"},
+		{IMAP, "[::1", "account.imap.host_invalid"},
+		{POP3, "mail.example.com:0", "account.pop3.port"},
+		{POP3, "mail.example.com:65536", "account.pop3.port"},
+		{SMTP, "mail.example.com:abc", "account.smtp.port"},
+		{SMTP, "mail.example.com:", "account.smtp.port"},
+		{SMTP, strings.Repeat("a", 64) + ".com", "account.smtp.host_invalid"},
+	}
+	for _, c := range bad {
+		_, p := ParseHostPort(c.p, c.in)
+		assertProblem(t, c.in, p, c.code)
+	}
+}
+
+func TestParseSmallFields(t *testing.T) {
+	if _, p := ParseSecurity("imap_security", "SSL"); p != nil {
+		t.Error("SSL refused")
+	}
+	_, p := ParseSecurity("smtp_security", "plain")
+	assertProblem(t, "plain", p, "account.smtp_security.security")
+	for in, code := range map[string]string{
+		"":                      "account.name.empty",
+		"a/b":                   "account.name.invalid",
+		"..":                    "account.name.invalid",
+		"a b":                   "account.name.invalid",
+		strings.Repeat("x", 65): "account.name.long",
+	} {
+		_, p := ParseName(in)
+		assertProblem(t, in, p, code)
+	}
+	if n, p := ParseName("Büro-1"); p != nil || n != "Büro-1" {
+		t.Error("unicode name refused")
+	}
+	_, p = ParseFlow("password")
+	assertProblem(t, "password", p, "account.flow.invalid")
+	_, p = ParseRedirect("urn:ietf:wg:oauth:2.0:oob")
+	assertProblem(t, "oob", p, "account.redirect.invalid")
+	if r, p := ParseRedirect(NativeClientURI); p != nil || r != RedirectNativeClient {
+		t.Error("nativeclient URI refused")
+	}
+}
+
+func TestInputBuild(t *testing.T) {
+	a, probs := Input{Name: "info", Login: "info@contoso.com", Mailbox: "INFO@contoso.com",
+		Tenant: "https://login.microsoftonline.com/" + guid + "/", ClientID: guid, POP3: "off"}.Build()
+	if len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if a.Mailbox != "" || a.POP3.Enabled || a.IMAP != DefaultServer(IMAP) || a.SMTP != DefaultServer(SMTP) || a.Flow != FlowBrowser || a.Redirect != RedirectLoopback {
+		t.Errorf("defaults wrong: %+v", a)
+	}
+	if len(a.Validate()) != 0 {
+		t.Errorf("built account does not validate: %v", a.Validate())
+	}
+	// Every bad field is reported at once.
+	_, probs = Input{Name: "a/b", Login: "x", Tenant: "https://login/microsoftonline.com/x.y/", ClientID: "anna@contoso.com",
+		IMAP: "bad host", SMTPSecurity: "none"}.Build()
+	codes := map[string]bool{}
+	for _, p := range probs {
+		codes[p.Code] = true
+	}
+	for _, want := range []string{"account.name.invalid", "account.login.no_at", "account.tenant.single_label_suggest",
+		"account.client_id.email", "account.imap.host_invalid", "account.smtp_security.security"} {
+		if !codes[want] {
+			t.Errorf("missing %s in %v", want, codes)
+		}
+	}
+	_, probs = Input{Name: "n", Login: "a@b.de", Tenant: guid, ClientID: guid, IMAP: "off", POP3: "off", SMTP: "off"}.Build()
+	if len(probs) != 1 || probs[0].Code != "account.protocols.none" {
+		t.Errorf("all off: %v", probs)
+	}
+}
