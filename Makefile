@@ -30,6 +30,7 @@ unit:
 # D-Bus session with an unlocked gnome-keyring (scripts/with-keyring.sh).
 keyring-e2e:
 	scripts/with-keyring.sh go test -race -count=1 -tags 'keyring e2e' ./core/secret/ ./cmd/mailoauth/
+	scripts/with-keyring.sh --locked go test -count=1 -tags keyring -run TestRealKeyring ./core/secret/
 
 test: deps lint unit keyring-e2e
 
