@@ -1,0 +1,181 @@
+// Package entra understands the errors of the Microsoft identity platform
+// (Entra ID): it parses the error JSON of the token endpoint and the error=
+// parameters of a redirect, and turns each AADSTS code into a problem with a
+// fix a helpdesk can act on. The AADSTS code decides the traffic light.
+package entra
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"mailoauth/core/redact"
+	"mailoauth/core/status"
+)
+
+// Error is Microsoft's error answer, as sent by /token and on redirects.
+type Error struct {
+	HTTPStatus    int
+	Code          string // "error", e.g. invalid_grant
+	Description   string // "error_description", starts with "AADSTSnnn: "
+	AADSTS        int    // first code from error_codes or the description
+	Codes         []int
+	TraceID       string
+	CorrelationID string
+	Timestamp     string
+}
+
+func (e *Error) Error() string {
+	return redact.String(fmt.Sprintf("%s: %s", e.Code, firstLine(e.Description)))
+}
+
+// Known describes one AADSTS code: Microsoft's error name and text (used by
+// the sandbox to answer exactly like Entra) and the level it means for us.
+type Known struct {
+	Error string
+	Text  string
+	Level status.Level
+}
+
+// Codes lists every AADSTS code this package explains, with how Entra
+// reports it. The level rule: a code that names a fault in the app
+// registration, the tenant, a policy or the request is red; a code that only
+// means "sign in again" or "try again" (expired, revoked or already used
+// grants, a declined consent, MFA that needs an interactive sign-in, the
+// device-code waiting states) is yellow — the user acts, nothing is wrong.
+var Codes = map[int]Known{
+	7000218: {"invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", status.Red},
+	700025:  {"invalid_client", "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.", status.Red},
+	7000215: {"invalid_client", "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.", status.Red},
+	7000222: {"invalid_client", "The provided client secret keys for app are expired.", status.Red},
+	50011:   {"invalid_request", "The redirect URI specified in the request does not match the redirect URIs configured for the application.", status.Red},
+	500113:  {"invalid_request", "No reply address is registered for the application.", status.Red},
+	65001:   {"invalid_grant", "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.", status.Red},
+	90094:   {"invalid_grant", "Admin consent is required for the permissions requested by this application.", status.Red},
+	650057:  {"invalid_client", "Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration.", status.Red},
+	700016:  {"unauthorized_client", "Application was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", status.Red},
+	90002:   {"invalid_tenant", "Tenant not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", status.Red},
+	900023:  {"invalid_request", "Specified tenant identifier is neither a valid DNS name, nor a valid external domain.", status.Red},
+	50194:   {"invalid_request", "Application is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.", status.Red},
+	70011:   {"invalid_scope", "The provided value for the input parameter 'scope' is not valid.", status.Red},
+	28000:   {"invalid_scope", "Provided value for the input parameter scope is not valid because it contains more than one resource.", status.Red},
+	700022:  {"invalid_scope", "The provided value for the input parameter scope is not valid because it contains more than one resource.", status.Red},
+	900144:  {"invalid_request", "The request body must contain the following parameter: 'scope'.", status.Red},
+	9002313: {"invalid_request", "Invalid request. Request is malformed or invalid.", status.Yellow},
+	54005:   {"invalid_grant", "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.", status.Yellow},
+	501481:  {"invalid_grant", "The Code_Verifier does not match the code_challenge supplied in the authorization request.", status.Yellow},
+	50076:   {"invalid_grant", "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.", status.Yellow},
+	50079:   {"invalid_grant", "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access the resource.", status.Yellow},
+	53003:   {"invalid_grant", "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.", status.Red},
+	50105:   {"invalid_grant", "Your administrator has configured the application to block users unless they are specifically granted ('assigned') access to the application.", status.Red},
+	70043:   {"invalid_grant", "The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.", status.Yellow},
+	700082:  {"invalid_grant", "The refresh token has expired due to inactivity. The token was issued and was inactive for 90.00:00:00.", status.Yellow},
+	50173:   {"invalid_grant", "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.", status.Yellow},
+	90038:   {"invalid_request", "The specified tenant belongs to another national cloud. Current cloud instance 'Prod' does not federate with the national cloud.", status.Red},
+	65004:   {"access_denied", "User declined to consent to access the app.", status.Yellow},
+	50020:   {"invalid_request", "User account from identity provider does not exist in tenant and cannot access the application in that tenant.", status.Red},
+	9002332: {"invalid_request", "Application is configured for use by Microsoft Entra users only. Please do not use the /consumers endpoint to serve this request.", status.Red},
+	70000:   {"invalid_grant", "The provided value for the 'refresh_token' is not valid.", status.Yellow},
+	70016:   {"authorization_pending", "OAuth 2.0 device flow error. Authorization is pending. Continue polling.", status.Yellow},
+	70018:   {"invalid_grant", "Invalid verification code. The user typed in the wrong user code for device code flow.", status.Yellow},
+	70019:   {"expired_token", "Verification code expired. Have the user retry the sign-in.", status.Yellow},
+	90120:   {"invalid_grant", "The device code was already used for authorization or the user declined the request.", status.Yellow},
+}
+
+var aadstsRE = regexp.MustCompile(`AADSTS(\d{4,7})`)
+
+type wire struct {
+	Error         string `json:"error"`
+	Description   string `json:"error_description"`
+	Codes         []int  `json:"error_codes"`
+	TraceID       string `json:"trace_id"`
+	CorrelationID string `json:"correlation_id"`
+	Timestamp     string `json:"timestamp"`
+}
+
+// Parse turns an error answer of the token (or device, or openid) endpoint
+// into a problem. A body that is not Microsoft's JSON — an HTML page of a
+// proxy, nothing at all — becomes a problem too, with the HTTP status.
+func Parse(httpStatus int, body []byte) *status.Problem {
+	var w wire
+	if err := json.Unmarshal(body, &w); err != nil || w.Error == "" {
+		snippet := strings.TrimSpace(string(body))
+		if len(snippet) > 200 {
+			snippet = snippet[:200]
+		}
+		return status.New(status.Red, "entra.bad_answer", "status", strconv.Itoa(httpStatus)).
+			WithDetail(redact.String(fmt.Sprintf("HTTP %d: %s", httpStatus, snippet)))
+	}
+	e := &Error{HTTPStatus: httpStatus, Code: w.Error, Description: w.Description, Codes: w.Codes,
+		TraceID: w.TraceID, CorrelationID: w.CorrelationID, Timestamp: w.Timestamp}
+	if len(w.Codes) > 0 {
+		e.AADSTS = w.Codes[0]
+	} else {
+		e.AADSTS = codeIn(w.Description)
+	}
+	return e.Problem()
+}
+
+// FromCallback reads error= and error_description= of a redirect.
+func FromCallback(q url.Values) *status.Problem {
+	e := &Error{Code: q.Get("error"), Description: q.Get("error_description")}
+	e.AADSTS = codeIn(e.Description)
+	return e.Problem()
+}
+
+func codeIn(s string) int {
+	m := aadstsRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Problem maps the error to a problem: the AADSTS code decides; without a
+// known code, invalid_grant means "sign in again" (yellow) and everything
+// else is a red fault named by its code.
+func (e *Error) Problem() *status.Problem {
+	detail := e.Code
+	if d := firstLine(e.Description); d != "" {
+		detail += ": " + d
+	}
+	if e.CorrelationID != "" {
+		detail += " (Correlation ID " + e.CorrelationID + ")"
+	}
+	detail = redact.String(detail)
+	if k, ok := Codes[e.AADSTS]; ok {
+		return status.New(k.Level, fmt.Sprintf("entra.aadsts.%d", e.AADSTS), "code", strconv.Itoa(e.AADSTS)).
+			WithDetail(detail).Wrap(e)
+	}
+	code := "AADSTS" + strconv.Itoa(e.AADSTS)
+	if e.AADSTS == 0 {
+		code = e.Code
+	}
+	switch e.Code {
+	case "invalid_grant", "interaction_required", "login_required":
+		return status.New(status.Yellow, "entra.reauthorize", "code", code).WithDetail(detail).Wrap(e)
+	case "access_denied":
+		return status.New(status.Yellow, "entra.access_denied", "code", code).WithDetail(detail).Wrap(e)
+	}
+	return status.New(status.Red, "entra.unknown", "code", code).WithDetail(detail).Wrap(e)
+}
+
+// AsError finds the Entra error behind a problem, if there is one.
+func AsError(p *status.Problem) (*Error, bool) {
+	if p == nil {
+		return nil, false
+	}
+	e, ok := p.Err.(*Error)
+	return e, ok
+}
