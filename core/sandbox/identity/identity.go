@@ -1,0 +1,302 @@
+// Package identity is a stand-in for the Microsoft identity platform v2.0
+// on loopback HTTPS: OpenID configuration, authorize with a consent page,
+// token for the grants mailoauth uses (PKCE verified, refresh tokens
+// rotated), Microsoft's error JSON, and switches that reproduce each Entra
+// error. Tests and the demo point the program's authority at it.
+package identity
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"mailoauth/core/sandbox/certs"
+)
+
+// Fixed IDs of the sandbox tenant and its two registered apps.
+const (
+	DefaultTenantID      = "5a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b"
+	PublicClientID       = "11111111-2222-4333-8444-555555555555"
+	ConfidentialClientID = "66666666-7777-4888-9999-aaaaaaaaaaaa"
+)
+
+// Options configure a sandbox identity platform.
+type Options struct {
+	CA                *certs.CA
+	Addr              string        // default 127.0.0.1:0
+	TenantID          string        // default DefaultTenantID
+	Domains           []string      // default contoso.example, fabrikam.example
+	AccessTTL         time.Duration // default 1h
+	AutoConsent       bool          // authorize redirects at once, no page
+	RefreshTokenBytes int           // default 1400
+	Now               func() time.Time
+}
+
+// App is an app registration.
+type App struct {
+	ClientID     string
+	Public       bool
+	Secret       string
+	RedirectURIs []string
+	Permissions  []string // delegated permission names, e.g. IMAP.AccessAsUser.All
+	AppRoles     []string // application permissions, e.g. IMAP.AccessAsApp
+}
+
+// Fault makes an endpoint answer with an Entra error.
+type Fault struct {
+	Endpoint string `json:"endpoint"` // authorize, token, refresh or any
+	AADSTS   int    `json:"aadsts"`
+	Times    int    `json:"times"` // 0: until cleared
+}
+
+// Principal is who a valid access token speaks for.
+type Principal struct {
+	User    string
+	Scopes  []string
+	Roles   []string
+	AppOnly bool
+	AppID   string
+}
+
+type authCode struct {
+	clientID, redirectURI, challenge, user string
+	scopes                                 []string
+	expires                                time.Time
+	used                                   bool
+}
+
+type refreshToken struct {
+	user, clientID string
+	scopes         []string
+	rotated        bool
+}
+
+type pending struct {
+	q       map[string]string
+	expires time.Time
+}
+
+// Server is a running stand-in.
+type Server struct {
+	opts      Options
+	key       *rsa.PrivateKey
+	srv       *http.Server
+	ln        net.Listener
+	authority string
+	secret    string
+
+	mu           sync.Mutex
+	apps         map[string]App
+	codes        map[string]*authCode
+	refresh      map[string]*refreshToken
+	revoked      map[string]time.Time
+	pendings     map[string]*pending
+	faults       []Fault
+	issued       []string
+	refreshCount map[string]int
+	accessCutoff int64 // access tokens with a serial up to this are expired
+	serial       int64
+}
+
+// New starts the server.
+func New(opts Options) (*Server, error) {
+	if opts.CA == nil {
+		return nil, errors.New("identity: Options.CA is required")
+	}
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.TenantID == "" {
+		opts.TenantID = DefaultTenantID
+	}
+	if len(opts.Domains) == 0 {
+		opts.Domains = []string{"contoso.example", "fabrikam.example"}
+	}
+	if opts.AccessTTL == 0 {
+		opts.AccessTTL = time.Hour
+	}
+	if opts.RefreshTokenBytes == 0 {
+		opts.RefreshTokenBytes = 1400
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg, err := opts.CA.ServerTLS()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts: opts, key: key, ln: ln,
+		authority:    "https://" + ln.Addr().String(),
+		secret:       "sbx~" + randString(30),
+		apps:         map[string]App{},
+		codes:        map[string]*authCode{},
+		refresh:      map[string]*refreshToken{},
+		revoked:      map[string]time.Time{},
+		pendings:     map[string]*pending{},
+		refreshCount: map[string]int{},
+	}
+	perms := []string{"IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send"}
+	s.AddApp(App{ClientID: PublicClientID, Public: true,
+		RedirectURIs: []string{"http://localhost", "https://login.microsoftonline.com/common/oauth2/nativeclient"},
+		Permissions:  perms})
+	s.AddApp(App{ClientID: ConfidentialClientID, Secret: s.secret,
+		RedirectURIs: []string{"http://localhost"}, Permissions: perms,
+		AppRoles: []string{"IMAP.AccessAsApp", "POP.AccessAsApp", "SMTP.SendAsApp"}})
+	s.srv = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(tls.NewListener(ln, tlsCfg))
+	return s, nil
+}
+
+// Authority is https://127.0.0.1:<port>.
+func (s *Server) Authority() string { return s.authority }
+
+// TenantID is the sandbox tenant's GUID.
+func (s *Server) TenantID() string { return s.opts.TenantID }
+
+// Domains are the tenant's verified domains; any address in them can sign in.
+func (s *Server) Domains() []string { return append([]string(nil), s.opts.Domains...) }
+
+// ConfidentialSecret is the client secret of ConfidentialClientID, made
+// fresh for each server so no secret lives in the source.
+func (s *Server) ConfidentialSecret() string { return s.secret }
+
+// CAPEM is the CA certificate that signs the server's TLS certificate.
+func (s *Server) CAPEM() []byte { return s.opts.CA.PEM() }
+
+// HTTPClient trusts the sandbox CA.
+func (s *Server) HTTPClient() *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: s.opts.CA.ClientTLS()}}
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// AddApp registers (or replaces) an app.
+func (s *Server) AddApp(a App) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apps[a.ClientID] = a
+}
+
+// SetFault adds a fault.
+func (s *Server) SetFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// RevokeUser invalidates every refresh token of user (AADSTS50173).
+func (s *Server) RevokeUser(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked[strings.ToLower(user)] = s.opts.Now()
+}
+
+// ExpireAccessTokens makes every access token issued so far invalid.
+func (s *Server) ExpireAccessTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accessCutoff = s.serial
+}
+
+// Issued returns every secret value the server handed out: codes, access,
+// refresh and id tokens (leak scans search for them).
+func (s *Server) Issued() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
+
+// RefreshCount is how many refresh-token grants user redeemed.
+func (s *Server) RefreshCount(user string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshCount[strings.ToLower(user)]
+}
+
+// takeFault returns the AADSTS code of a matching fault, consuming one use.
+func (s *Server) takeFault(endpoint string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.faults {
+		f := &s.faults[i]
+		if f.Endpoint != endpoint && f.Endpoint != "any" {
+			continue
+		}
+		code := f.AADSTS
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+		}
+		return code
+	}
+	return 0
+}
+
+func (s *Server) remember(v string) {
+	s.issued = append(s.issued, v)
+}
+
+func randString(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)[:n]
+}
+
+func (s *Server) knownTenant(t string) (ok bool, common bool) {
+	lt := strings.ToLower(t)
+	if lt == s.opts.TenantID || lt == "organizations" {
+		return true, false
+	}
+	if lt == "common" {
+		return false, true
+	}
+	for _, d := range s.opts.Domains {
+		if lt == d {
+			return true, false
+		}
+	}
+	return false, false
+}
+
+func (s *Server) userOK(u string) bool {
+	at := strings.LastIndexByte(u, '@')
+	if at < 1 {
+		return false
+	}
+	d := strings.ToLower(u[at+1:])
+	for _, x := range s.opts.Domains {
+		if d == x {
+			return true
+		}
+	}
+	return false
+}
+
+func fmtCode(code int) string { return fmt.Sprintf("AADSTS%d", code) }
