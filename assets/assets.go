@@ -10,3 +10,8 @@ import "embed"
 //
 //go:embed i18n/*.json
 var I18N embed.FS
+
+// Pages are the HTML pages the browser shows after the sign-in.
+//
+//go:embed pages/*.html
+var Pages embed.FS

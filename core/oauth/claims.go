@@ -1,0 +1,110 @@
+package oauth
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/status"
+)
+
+// Claims are what an access token says about itself. They are decoded
+// WITHOUT checking the signature: only Exchange can judge a token; we look
+// inside for diagnostics, the way Microsoft's support tools do.
+type Claims struct {
+	Aud               string    `json:"aud"`
+	Scp               string    `json:"scp,omitempty"`
+	Roles             []string  `json:"roles,omitempty"`
+	UPN               string    `json:"upn,omitempty"`
+	PreferredUsername string    `json:"preferred_username,omitempty"`
+	UniqueName        string    `json:"unique_name,omitempty"`
+	Name              string    `json:"name,omitempty"`
+	TID               string    `json:"tid"`
+	OID               string    `json:"oid,omitempty"`
+	AppID             string    `json:"appid,omitempty"`
+	Exp               time.Time `json:"-"`
+	Iat               time.Time `json:"-"`
+}
+
+// User is the signed-in user's name as the token gives it.
+func (c Claims) User() string {
+	for _, u := range []string{c.UPN, c.PreferredUsername, c.UniqueName} {
+		if u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// DecodeClaims reads the payload of a JWT access token.
+func DecodeClaims(jwt string) (Claims, error) {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return Claims{}, errors.New("oauth: the access token is not a JWT")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return Claims{}, errors.New("oauth: the access token's payload is not base64url")
+	}
+	var c Claims
+	var times struct {
+		Exp, Iat json.Number
+		Roles    any `json:"roles"`
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		// roles may be a string in some tokens; retry without it.
+		var loose map[string]any
+		if json.Unmarshal(raw, &loose) != nil {
+			return Claims{}, errors.New("oauth: the access token's payload is not JSON")
+		}
+	}
+	if err := json.Unmarshal(raw, &times); err == nil {
+		if n, err := times.Exp.Int64(); err == nil {
+			c.Exp = time.Unix(n, 0)
+		}
+		if n, err := times.Iat.Int64(); err == nil {
+			c.Iat = time.Unix(n, 0)
+		}
+	}
+	return c, nil
+}
+
+// CheckUser warns when the token belongs to someone other than the
+// account's login — single sign-on picked another Windows user (seed 004).
+func CheckUser(c Claims, login string) *status.Problem {
+	u := c.User()
+	if u == "" || login == "" || strings.EqualFold(u, login) {
+		return nil
+	}
+	return status.New(status.Yellow, "oauth.user_mismatch", "user", u, "login", login)
+}
+
+// CheckScopes names each enabled protocol whose permission the token lacks,
+// and a token meant for another service than Exchange Online.
+func CheckScopes(c Claims, protocols []account.Protocol) []*status.Problem {
+	var out []*status.Problem
+	aud := strings.TrimSuffix(c.Aud, "/")
+	switch aud {
+	case "https://outlook.office.com", "https://outlook.office365.com", "https://outlook.office365.us",
+		"https://partner.outlook.cn", "00000002-0000-0ff1-ce00-000000000000":
+	default:
+		out = append(out, status.New(status.Red, "oauth.wrong_audience", "aud", c.Aud))
+	}
+	have := map[string]bool{}
+	for _, s := range strings.Fields(c.Scp) {
+		have[s] = true
+	}
+	appRole := map[account.Protocol]string{account.IMAP: "IMAP.AccessAsApp", account.POP3: "POP.AccessAsApp", account.SMTP: "SMTP.SendAsApp"}
+	for _, r := range c.Roles {
+		have[r] = true
+	}
+	for _, p := range protocols {
+		if !have[ScopeName(p)] && !have[appRole[p]] {
+			out = append(out, status.New(status.Red, "oauth.missing_scope", "scope", ScopeName(p), "protocol", strings.ToUpper(string(p))))
+		}
+	}
+	return out
+}

@@ -1,0 +1,289 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/browser"
+	"golang.org/x/oauth2"
+
+	"mailoauth/assets"
+	"mailoauth/core/account"
+	"mailoauth/core/entra"
+	"mailoauth/core/i18n"
+	"mailoauth/core/redact"
+	"mailoauth/core/status"
+)
+
+// DefaultTimeout is how long a sign-in waits: long enough for MFA on a
+// phone, short enough that a forgotten tab does not hold a port for ever.
+const DefaultTimeout = 5 * time.Minute
+
+func init() {
+	// pkg/browser copies the opener's output to ours; stdout must stay clean
+	// (access-token prints there) and a browser's chatter is no user text.
+	browser.Stdout = io.Discard
+	browser.Stderr = io.Discard
+}
+
+// SignInOptions are the ways CLI and GUI take part in a sign-in.
+type SignInOptions struct {
+	Lang    i18n.Lang
+	Timeout time.Duration // default DefaultTimeout
+	// OnURL is always called with the sign-in address, so it can be shown:
+	// the browser may not open (no desktop, a policy, a remote session).
+	OnURL func(url string)
+	// OnWaiting is called once the listener waits, with the deadline.
+	OnWaiting func(deadline time.Time)
+	// OpenBrowser opens the address; default pkg/browser. It runs on its own
+	// goroutine, never on the caller's (a GUI thread).
+	OpenBrowser func(url string) error
+	// ReadPasted asks the user for the final address of a nativeclient
+	// sign-in (the browser cannot hand it to us).
+	ReadPasted func(ctx context.Context) (string, error)
+}
+
+func randomState() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (c *Config) authURL(redirectURI, state, verifier string) string {
+	q := url.Values{
+		"client_id":             {c.ClientID},
+		"response_type":         {"code"},
+		"redirect_uri":          {redirectURI},
+		"response_mode":         {"query"},
+		"scope":                 {strings.Join(c.Scopes, " ")},
+		"state":                 {state},
+		"code_challenge":        {oauth2.S256ChallengeFromVerifier(verifier)},
+		"code_challenge_method": {"S256"},
+		// select_account: single sign-on must not silently pick the Windows
+		// user when the mailbox belongs to someone else (seed 004).
+		"prompt": {"select_account"},
+	}
+	if c.LoginHint != "" {
+		q.Set("login_hint", c.LoginHint)
+	}
+	return c.AuthorizeURL() + "?" + q.Encode()
+}
+
+func openInBackground(opts SignInOptions, u string) {
+	if opts.OnURL != nil {
+		opts.OnURL(u)
+	}
+	open := opts.OpenBrowser
+	if open == nil {
+		open = browser.OpenURL
+	}
+	go func() { _ = open(u) }()
+}
+
+// result is what the callback handler hands to SignIn.
+type result struct {
+	tok *Token
+	p   *status.Problem
+}
+
+// SignIn runs the authorization code flow with PKCE in the system browser
+// and catches the answer on a loopback listener (127.0.0.1, random port,
+// redirect http://localhost:<port>).
+func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status.Problem) {
+	if c.RedirectMode == account.RedirectNativeClient {
+		return SignInManual(ctx, c, opts)
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, status.New(status.Red, "oauth.listen").WithDetail(err.Error()).Wrap(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	redirectURI := "http://localhost:" + itoa(port)
+	state := randomState()
+	verifier := oauth2.GenerateVerifier()
+	redact.Add(verifier)
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan result, 1)
+	var once sync.Once
+	var mu sync.Mutex
+	finished := false
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		if finished {
+			mu.Unlock()
+			renderPage(w, http.StatusGone, opts.Lang, status.New(status.Yellow, "oauth.callback_used"))
+			return
+		}
+		q := r.URL.Query()
+		if q.Get("state") != state {
+			// A stray or forged request: refuse it, but keep waiting for the
+			// real one so it cannot abort the user's sign-in.
+			mu.Unlock()
+			renderPage(w, http.StatusBadRequest, opts.Lang, status.New(status.Red, "oauth.bad_state"))
+			return
+		}
+		finished = true
+		mu.Unlock()
+		var res result
+		if q.Get("error") != "" {
+			res.p = entra.FromCallback(q)
+		} else if code := q.Get("code"); code == "" {
+			res.p = status.New(status.Red, "oauth.no_code")
+		} else {
+			res.tok, res.p = Exchange(ctx, c, code, verifier, redirectURI)
+		}
+		code := http.StatusOK
+		if res.p != nil {
+			code = http.StatusBadRequest
+		}
+		renderPage(w, code, opts.Lang, res.p)
+		once.Do(func() { done <- res })
+	})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer scancel()
+		srv.Shutdown(sctx)
+	}()
+
+	openInBackground(opts, c.authURL(redirectURI, state, verifier))
+	if opts.OnWaiting != nil {
+		dl, _ := ctx.Deadline()
+		opts.OnWaiting(dl)
+	}
+	select {
+	case res := <-done:
+		return res.tok, res.p
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, status.New(status.Yellow, "oauth.timeout", "minutes", itoa(int(timeout.Minutes()))).Wrap(ctx.Err())
+		}
+		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+	}
+}
+
+// SignInManual is the fallback for registrations whose only redirect is
+// Microsoft's nativeclient page: the browser shows an empty page there, and
+// the user pastes its address (or just the code) back to us.
+func SignInManual(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status.Problem) {
+	if opts.ReadPasted == nil {
+		return nil, status.New(status.Red, "oauth.paste_unsupported")
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	state := randomState()
+	verifier := oauth2.GenerateVerifier()
+	redact.Add(verifier)
+	openInBackground(opts, c.authURL(account.NativeClientURI, state, verifier))
+	if opts.OnWaiting != nil {
+		dl, _ := ctx.Deadline()
+		opts.OnWaiting(dl)
+	}
+	pasted, err := opts.ReadPasted(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, status.New(status.Yellow, "oauth.timeout", "minutes", itoa(int(timeout.Minutes()))).Wrap(err)
+		}
+		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(err)
+	}
+	code, p := ParsePasted(pasted, state)
+	if p != nil {
+		return nil, p
+	}
+	return Exchange(ctx, c, code, verifier, account.NativeClientURI)
+}
+
+// ParsePasted takes the code out of a pasted final address (checking the
+// state) or accepts a bare code.
+func ParsePasted(pasted, state string) (string, *status.Problem) {
+	s := strings.TrimSpace(pasted)
+	if s == "" {
+		return "", status.New(status.Red, "oauth.paste_empty")
+	}
+	if !strings.Contains(s, "://") && !strings.ContainsAny(s, "?&= ") {
+		redact.Add(s)
+		return s, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", status.New(status.Red, "oauth.paste_bad")
+	}
+	q := u.Query()
+	if len(q) == 0 && u.Fragment != "" {
+		q, _ = url.ParseQuery(u.Fragment)
+	}
+	if code := q.Get("code"); code != "" {
+		redact.Add(code)
+	}
+	if q.Get("error") != "" {
+		return "", entra.FromCallback(q)
+	}
+	if q.Get("code") == "" {
+		return "", status.New(status.Red, "oauth.paste_no_code")
+	}
+	if q.Get("state") != state {
+		return "", status.New(status.Red, "oauth.bad_state")
+	}
+	return q.Get("code"), nil
+}
+
+var pageTmpl = template.Must(template.ParseFS(assets.Pages, "pages/callback.html"))
+
+// renderPage shows the outcome in the browser tab: success, or what went
+// wrong and what to do — in the user's language.
+func renderPage(w http.ResponseWriter, code int, lang i18n.Lang, p *status.Problem) {
+	data := map[string]string{"Lang": string(lang), "FixLabel": i18n.T(lang, "common.fix_prefix", nil),
+		"Close": i18n.T(lang, "oauth.page.close", nil)}
+	if p == nil {
+		data["Title"] = i18n.T(lang, "oauth.page.ok_title", nil)
+		data["Message"] = i18n.T(lang, "oauth.page.ok", nil)
+		data["Colour"] = "#2e7d32"
+	} else {
+		data["Title"] = i18n.T(lang, "oauth.page.failed_title", nil)
+		data["Message"] = p.Message(lang)
+		data["Fix"] = p.Fix(lang)
+		data["Detail"] = p.Detail
+		data["Colour"] = "#c62828"
+		if p.Level == status.Yellow {
+			data["Colour"] = "#f9a825"
+		}
+	}
+	var buf bytes.Buffer
+	if err := pageTmpl.Execute(&buf, data); err != nil {
+		http.Error(w, "mailoauth", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,136 @@
+package oauth
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"mailoauth/core/entra"
+	"mailoauth/core/redact"
+	"mailoauth/core/status"
+)
+
+// Token is the answer of the token endpoint.
+type Token struct {
+	AccessToken  string
+	RefreshToken string
+	IDToken      string
+	Expiry       time.Time
+	Scope        string
+}
+
+type tokenJSON struct {
+	AccessToken  string          `json:"access_token"`
+	RefreshToken string          `json:"refresh_token"`
+	IDToken      string          `json:"id_token"`
+	ExpiresIn    json.Number     `json:"expires_in"`
+	Scope        string          `json:"scope"`
+	Error        json.RawMessage `json:"error"`
+}
+
+// postToken sends one token request. The client goes in the form
+// (x/oauth2's AuthStyleInParams): Entra rejects an empty Basic secret for a
+// public client, and a one-time code must not be spent on a first try that
+// fails.
+func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *status.Problem) {
+	form.Set("client_id", c.ClientID)
+	if c.ClientSecret != "" {
+		form.Set("client_secret", c.ClientSecret)
+		redact.Add(c.ClientSecret)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.TokenURL(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client().Do(req)
+	if err != nil {
+		return nil, netProblem(ctx, c.TokenURL(), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, netProblem(ctx, c.TokenURL(), err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, entra.Parse(resp.StatusCode, body)
+	}
+	var tj tokenJSON
+	if err := json.Unmarshal(body, &tj); err != nil || tj.AccessToken == "" {
+		return nil, entra.Parse(resp.StatusCode, body)
+	}
+	redact.Add(tj.AccessToken, tj.RefreshToken, tj.IDToken)
+	t := &Token{AccessToken: tj.AccessToken, RefreshToken: tj.RefreshToken, IDToken: tj.IDToken, Scope: tj.Scope}
+	secs, _ := tj.ExpiresIn.Int64()
+	if secs <= 0 {
+		secs = 3600
+	}
+	t.Expiry = time.Now().Add(time.Duration(secs) * time.Second)
+	return t, nil
+}
+
+// netProblem explains why the identity platform could not be reached.
+func netProblem(ctx context.Context, target string, err error) *status.Problem {
+	host := target
+	if u, perr := url.Parse(target); perr == nil {
+		host = u.Host
+	}
+	detail := redact.String(err.Error())
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var rh tls.RecordHeaderError
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return status.New(status.Yellow, "oauth.canceled").Wrap(err)
+	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci), errors.As(err, &rh),
+		strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
+		return status.New(status.Red, "oauth.tls", "host", host).WithDetail(detail).Wrap(err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || strings.Contains(err.Error(), "connect") || strings.Contains(err.Error(), "no such host") || strings.Contains(err.Error(), "proxy") {
+		return status.New(status.Red, "oauth.unreachable", "host", host).WithDetail(detail).Wrap(err)
+	}
+	return status.New(status.Red, "oauth.unreachable", "host", host).WithDetail(detail).Wrap(err)
+}
+
+// Exchange redeems an authorization code (PKCE verifier included).
+func Exchange(ctx context.Context, c *Config, code, verifier, redirectURI string) (*Token, *status.Problem) {
+	redact.Add(code, verifier)
+	return c.postToken(ctx, url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"redirect_uri":  {redirectURI},
+		"code_verifier": {verifier},
+		"scope":         {strings.Join(c.Scopes, " ")},
+	})
+}
+
+// Refresh redeems a refresh token. It always sends the scope (Entra answers
+// AADSTS900144 otherwise), and the answer carries a NEW refresh token that
+// the caller must persist at once: the old one is spent.
+func Refresh(ctx context.Context, c *Config, refreshToken string) (*Token, *status.Problem) {
+	redact.Add(refreshToken)
+	return c.postToken(ctx, url.Values{
+		"grant_type":    {"refresh_token"},
+		"refresh_token": {refreshToken},
+		"scope":         {strings.Join(c.Scopes, " ")},
+	})
+}
+
+// ClientCredentials gets an app-only token (scope .default of Exchange Online).
+func ClientCredentials(ctx context.Context, c *Config) (*Token, *status.Problem) {
+	if c.ClientSecret == "" {
+		return nil, status.New(status.Red, "oauth.no_client_secret")
+	}
+	return c.postToken(ctx, url.Values{"grant_type": {"client_credentials"}, "scope": {AppScope}})
+}
