@@ -217,9 +217,9 @@ func TestSignInManualPaste(t *testing.T) {
 		t.Fatalf("paste flow: %v", p)
 	}
 	for in, code := range map[string]string{
-		"":                                    "oauth.paste_empty",
-		"https://login.microsoftonline.com/common/oauth2/nativeclient":                        "oauth.paste_no_code",
-		"https://login.microsoftonline.com/common/oauth2/nativeclient?code=abc&state=other":   "oauth.bad_state",
+		"": "oauth.paste_empty",
+		"https://login.microsoftonline.com/common/oauth2/nativeclient":                                                               "oauth.paste_no_code",
+		"https://login.microsoftonline.com/common/oauth2/nativeclient?code=abc&state=other":                                          "oauth.bad_state",
 		"https://login.microsoftonline.com/common/oauth2/nativeclient?error=access_denied&error_description=AADSTS65004%3A+declined": "entra.aadsts.65004",
 	} {
 		if _, p := ParsePasted(in, "mine"); p == nil || p.Code != code {
