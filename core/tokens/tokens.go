@@ -1,0 +1,230 @@
+// Package tokens is the one place that hands out access tokens, for the CLI
+// and the GUI alike. Refresh tokens live in the keyring (core/secret); access
+// tokens only in memory. A refresh happens under a per-account lock that
+// spans processes, and the rotated refresh token is stored before the new
+// access token is used: the old one is spent the moment Entra answers.
+package tokens
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/oauth"
+	"mailoauth/core/redact"
+	"mailoauth/core/secret"
+	"mailoauth/core/status"
+)
+
+// Locker serialises refreshes of one account across processes
+// (account.Store implements it).
+type Locker interface {
+	LockAccount(ctx context.Context, name string) (release func(), err error)
+}
+
+// ReuseMargin: an access token is reused while it is valid for at least this
+// long, so a check never starts with a token that dies halfway.
+const ReuseMargin = 5 * time.Minute
+
+// Manager hands out tokens. The zero value is not usable: set Secrets and
+// Locker.
+type Manager struct {
+	Secrets    secret.Store
+	Locker     Locker
+	HTTPClient *http.Client
+	Now        func() time.Time
+
+	mu      sync.Mutex
+	cache   map[string]*oauth.Token
+	flights map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	tok  string
+	p    *status.Problem
+}
+
+func (m *Manager) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+func (m *Manager) cached(name string) (*oauth.Token, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.cache[name]
+	if !ok || t.Expiry.Sub(m.now()) < ReuseMargin {
+		return nil, false
+	}
+	return t, true
+}
+
+func (m *Manager) store(name string, t *oauth.Token) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cache == nil {
+		m.cache = map[string]*oauth.Token{}
+	}
+	m.cache[name] = t
+}
+
+// Forget drops the in-memory access token of an account.
+func (m *Manager) Forget(name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.cache, name)
+}
+
+func (m *Manager) clientSecret(ctx context.Context, a *account.Account) (string, *status.Problem) {
+	if !a.HasClientSecret && a.Flow != account.FlowApp {
+		return "", nil
+	}
+	s, err := m.Secrets.Get(ctx, secret.ClientSecretKey(a.Name))
+	if secret.IsNotFound(err) {
+		return "", status.New(status.Red, "oauth.no_client_secret")
+	}
+	if err != nil {
+		return "", asProblem(err)
+	}
+	redact.Add(s)
+	return s, nil
+}
+
+func asProblem(err error) *status.Problem {
+	if p, ok := status.AsProblem(err); ok {
+		return p
+	}
+	return status.New(status.Red, "secret.failed").WithDetail(redact.String(err.Error())).Wrap(err)
+}
+
+// Authorize signs the account in through the browser (or the paste
+// fallback), stores the refresh token in the keyring and keeps the access
+// token in memory.
+func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.SignInOptions) (*oauth.Token, oauth.Claims, *status.Problem) {
+	cs, p := m.clientSecret(ctx, a)
+	if p != nil {
+		return nil, oauth.Claims{}, p
+	}
+	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+	tok, p := oauth.SignIn(ctx, &cfg, opts)
+	if p != nil {
+		return nil, oauth.Claims{}, p
+	}
+	if tok.RefreshToken == "" {
+		return nil, oauth.Claims{}, status.New(status.Red, "tokens.no_refresh_token")
+	}
+	release, err := m.Locker.LockAccount(ctx, a.Name)
+	if err != nil {
+		return nil, oauth.Claims{}, asProblem(err)
+	}
+	err = m.Secrets.Set(ctx, secret.RefreshTokenKey(a.Name), tok.RefreshToken)
+	release()
+	if err != nil {
+		return nil, oauth.Claims{}, asProblem(err)
+	}
+	m.store(a.Name, tok)
+	claims, _ := oauth.DecodeClaims(tok.AccessToken)
+	return tok, claims, nil
+}
+
+// AccessToken returns a valid access token for the account, refreshing it
+// when needed. Callers in one process share one refresh.
+func (m *Manager) AccessToken(ctx context.Context, a *account.Account) (string, *status.Problem) {
+	if t, ok := m.cached(a.Name); ok {
+		return t.AccessToken, nil
+	}
+	m.mu.Lock()
+	if m.flights == nil {
+		m.flights = map[string]*flight{}
+	}
+	if f, ok := m.flights[a.Name]; ok {
+		m.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.tok, f.p
+		case <-ctx.Done():
+			return "", status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	m.flights[a.Name] = f
+	m.mu.Unlock()
+
+	f.tok, f.p = m.fetch(ctx, a)
+	m.mu.Lock()
+	delete(m.flights, a.Name)
+	m.mu.Unlock()
+	close(f.done)
+	return f.tok, f.p
+}
+
+func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *status.Problem) {
+	cs, p := m.clientSecret(ctx, a)
+	if p != nil {
+		return "", p
+	}
+	if a.Flow == account.FlowApp {
+		cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+		tok, p := oauth.ClientCredentials(ctx, &cfg)
+		if p != nil {
+			return "", p
+		}
+		m.store(a.Name, tok)
+		return tok.AccessToken, nil
+	}
+	release, err := m.Locker.LockAccount(ctx, a.Name)
+	if err != nil {
+		return "", asProblem(err)
+	}
+	defer release()
+	// Another process may have refreshed while we waited for the lock; its
+	// rotated refresh token is the only one that still works.
+	rt, err := m.Secrets.Get(ctx, secret.RefreshTokenKey(a.Name))
+	if secret.IsNotFound(err) {
+		return "", status.New(status.Yellow, "tokens.not_authorized", "name", a.Name)
+	}
+	if err != nil {
+		return "", asProblem(err)
+	}
+	redact.Add(rt)
+	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+	tok, p := oauth.Refresh(ctx, &cfg, rt)
+	if p != nil {
+		return "", p
+	}
+	if tok.RefreshToken != "" && tok.RefreshToken != rt {
+		if err := m.Secrets.Set(ctx, secret.RefreshTokenKey(a.Name), tok.RefreshToken); err != nil {
+			pr := asProblem(err)
+			return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(pr.Message("en")).Wrap(err)
+		}
+	}
+	m.store(a.Name, tok)
+	return tok.AccessToken, nil
+}
+
+// Claims returns the decoded claims of the account's current access token.
+func (m *Manager) Claims(ctx context.Context, a *account.Account) (oauth.Claims, *status.Problem) {
+	tok, p := m.AccessToken(ctx, a)
+	if p != nil {
+		return oauth.Claims{}, p
+	}
+	c, err := oauth.DecodeClaims(tok)
+	if err != nil {
+		return oauth.Claims{}, status.New(status.Red, "tokens.not_jwt").Wrap(err)
+	}
+	return c, nil
+}
+
+// Logout forgets the account's tokens, in the keyring and in memory.
+func (m *Manager) Logout(ctx context.Context, name string) *status.Problem {
+	m.Forget(name)
+	if err := m.Secrets.Delete(ctx, secret.RefreshTokenKey(name)); err != nil {
+		return asProblem(err)
+	}
+	return nil
+}
