@@ -126,7 +126,7 @@ func (h *harness) must(want int, stdin string, args ...string) string {
 
 func (h *harness) control(body string) {
 	h.t.Helper()
-	req, _ := http.NewRequest("POST", h.sb.Control, strings.NewReader(body))
+	req, _ := http.NewRequest("POST", h.sb.Control+"/control", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := h.client().Do(req)
 	if err != nil {
@@ -144,7 +144,7 @@ func (h *harness) client() *http.Client {
 
 // issued asks the sandbox for every secret it ever handed out.
 func (h *harness) issued() []string {
-	resp, err := h.client().Get(h.sb.Authority + "/_sandbox/issued")
+	resp, err := h.client().Get(h.sb.Control + "/issued")
 	if err != nil {
 		h.t.Fatal(err)
 	}

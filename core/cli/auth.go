@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/oauth"
+	"mailoauth/core/status"
+)
+
+func init() {
+	commands["authorize"] = command{needsSetup: true, run: (*app).authorize, flags: flagSpec{"no-browser": false, "device": false, "timeout": true}}
+	commands["token"] = command{needsSetup: true, run: (*app).tokenClaims}
+	commands["access-token"] = command{needsSetup: true, run: (*app).accessToken}
+	commands["logout"] = command{needsSetup: true, run: (*app).logout}
+}
+
+// interruptible returns a context that Ctrl+C cancels, so a waiting sign-in
+// ends cleanly (the listener closes) instead of being killed.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+func (a *app) authorize(pa *parsed) int {
+	name, code := a.oneName(pa, "authorize")
+	if code != ExitOK {
+		return code
+	}
+	acct, code := a.getAccount(name)
+	if code != ExitOK {
+		return code
+	}
+	if pa.bools["device"] || acct.Flow == account.FlowDevice {
+		return a.fail(status.New(status.Red, "cli.device_not_yet"), ExitUsage)
+	}
+	if acct.Flow == account.FlowApp {
+		fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.app_flow", "name", acct.Name))
+		return ExitOK
+	}
+	opts := oauth.SignInOptions{
+		Lang:  a.lang,
+		OnURL: func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.authorize.open_url"), u) },
+		OnWaiting: func(deadline time.Time) {
+			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.waiting",
+				"minutes", fmt.Sprint(int(time.Until(deadline).Round(time.Minute)/time.Minute)),
+				"time", deadline.Local().Format("15:04:05")))
+		},
+		OpenBrowser: a.env.OpenBrowser,
+		ReadPasted: func(ctx context.Context) (string, error) {
+			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.paste"))
+			return readLine(ctx, a.env.Stdin)
+		},
+	}
+	if pa.bools["no-browser"] {
+		opts.OpenBrowser = func(string) error { return nil }
+	}
+	if v := pa.str("timeout"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return a.fail(status.New(status.Red, "cli.bad_duration", "value", v), ExitUsage)
+		}
+		opts.Timeout = d
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	_, claims, p := a.tokens.Authorize(ctx, acct, opts)
+	if p != nil {
+		return a.fail(p, levelExit(p))
+	}
+	user := claims.User()
+	a.log.Printf("authorized %s as %s", acct.Name, user)
+	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.done", "name", acct.Name, "user", user))
+	if w := oauth.CheckUser(claims, acct.Login); w != nil {
+		a.printProblem(a.env.Stderr, w)
+	}
+	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.next_check", "name", acct.Name))
+	return ExitOK
+}
+
+// readLine reads one line from r, giving up when ctx ends.
+func readLine(ctx context.Context, r interface{ Read([]byte) (int, error) }) (string, error) {
+	type res struct {
+		s   string
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		s, err := bufio.NewReader(r).ReadString('\n')
+		ch <- res{strings.TrimSpace(s), err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case v := <-ch:
+		if v.s != "" {
+			return v.s, nil
+		}
+		return v.s, v.err
+	}
+}
+
+// levelExit maps a problem to an exit code: yellow means "act, nothing is
+// broken" but a command that could not do its job still failed.
+func levelExit(p *status.Problem) int {
+	return ExitFailure
+}
+
+func (a *app) tokenClaims(pa *parsed) int {
+	name, code := a.oneName(pa, "token")
+	if code != ExitOK {
+		return code
+	}
+	acct, code := a.getAccount(name)
+	if code != ExitOK {
+		return code
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	c, p := a.tokens.Claims(ctx, acct)
+	if p != nil {
+		return a.fail(p, ExitFailure)
+	}
+	if a.json {
+		return a.printJSON(map[string]any{
+			"aud": c.Aud, "scp": c.Scp, "roles": c.Roles, "upn": c.UPN,
+			"preferred_username": c.PreferredUsername, "tid": c.TID, "oid": c.OID, "appid": c.AppID,
+			"exp": c.Exp.UTC().Format(time.RFC3339), "iat": c.Iat.UTC().Format(time.RFC3339), "user": c.User(),
+		})
+	}
+	w := tabwriter.NewWriter(a.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.user"), c.User())
+	fmt.Fprintf(w, "aud:\t%s\n", c.Aud)
+	if c.Scp != "" {
+		fmt.Fprintf(w, "scp:\t%s\n", c.Scp)
+	}
+	if len(c.Roles) > 0 {
+		fmt.Fprintf(w, "roles:\t%s\n", strings.Join(c.Roles, " "))
+	}
+	fmt.Fprintf(w, "tid:\t%s\n", c.TID)
+	fmt.Fprintf(w, "appid:\t%s\n", c.AppID)
+	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.expires"), c.Exp.Local().Format("2006-01-02 15:04:05"))
+	w.Flush()
+	for _, p := range append([]*status.Problem{oauth.CheckUser(c, acct.Login)}, oauth.CheckScopes(c, enabledProtocols(acct))...) {
+		if p != nil {
+			a.printProblem(a.env.Stderr, p)
+		}
+	}
+	return ExitOK
+}
+
+func enabledProtocols(acct *account.Account) []account.Protocol {
+	var out []account.Protocol
+	for _, p := range account.Protocols {
+		if acct.Server(p).Enabled {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// accessToken is the one place where a token leaves the program: on stdout,
+// for helper programs (mutt, msmtp, ...). Nothing else is printed there.
+func (a *app) accessToken(pa *parsed) int {
+	name, code := a.oneName(pa, "access-token")
+	if code != ExitOK {
+		return code
+	}
+	acct, code := a.getAccount(name)
+	if code != ExitOK {
+		return code
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	tok, p := a.tokens.AccessToken(ctx, acct)
+	if p != nil {
+		return a.fail(p, ExitFailure)
+	}
+	a.log.Printf("access token handed out for %s", acct.Name)
+	fmt.Fprintln(a.env.Stdout, tok)
+	return ExitOK
+}
+
+func (a *app) logout(pa *parsed) int {
+	name, code := a.oneName(pa, "logout")
+	if code != ExitOK {
+		return code
+	}
+	if _, code := a.getAccount(name); code != ExitOK {
+		return code
+	}
+	if p := a.tokens.Logout(context.Background(), name); p != nil {
+		return a.fail(p, ExitFailure)
+	}
+	a.log.Printf("logged out: %s", name)
+	fmt.Fprintln(a.env.Stdout, a.t("cli.logout.done", "name", name))
+	return ExitOK
+}

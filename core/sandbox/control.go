@@ -1,0 +1,87 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"time"
+
+	"mailoauth/core/sandbox/identity"
+	"mailoauth/core/sandbox/mailserver"
+)
+
+// controlRequest is one switch flipped from outside the sandbox's process
+// (`mailoauth sandbox` runs headless; tests and trials steer it over HTTPS).
+type controlRequest struct {
+	Fault     *identity.Fault `json:"fault,omitempty"`
+	MailFault *struct {
+		Protocol string `json:"protocol"`
+		Fault    string `json:"fault"`
+	} `json:"mail_fault,omitempty"`
+	Clear        bool   `json:"clear,omitempty"`
+	Revoke       string `json:"revoke,omitempty"`
+	ExpireAccess bool   `json:"expire_access,omitempty"`
+	Grant        *struct {
+		Delegate string `json:"delegate"`
+		Mailbox  string `json:"mailbox"`
+	} `json:"grant,omitempty"`
+}
+
+func (s *Sandbox) controlHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /control", func(w http.ResponseWriter, r *http.Request) {
+		var req controlRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if req.Clear {
+			s.Identity.ClearFaults()
+			s.Mail.ClearFaults()
+		}
+		if req.Fault != nil {
+			s.Identity.SetFault(*req.Fault)
+		}
+		if req.MailFault != nil {
+			s.Mail.SetFault(req.MailFault.Protocol, mailserver.Fault(req.MailFault.Fault))
+		}
+		if req.Revoke != "" {
+			s.Identity.RevokeUser(req.Revoke)
+		}
+		if req.ExpireAccess {
+			s.Identity.ExpireAccessTokens()
+		}
+		if req.Grant != nil {
+			s.Mail.Grant(req.Grant.Delegate, req.Grant.Mailbox)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /issued", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		list := s.Identity.Issued()
+		if list == nil {
+			list = []string{}
+		}
+		json.NewEncoder(w).Encode(list)
+	})
+	return mux
+}
+
+// startControl serves the control API over TLS on loopback.
+func (s *Sandbox) startControl() error {
+	cfg, err := s.CA.ServerTLS()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	s.control = &http.Server{Handler: s.controlHandler(), TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second}
+	s.controlURL = "https://" + ln.Addr().String()
+	go s.control.ServeTLS(ln, "", "")
+	return nil
+}
+
+// ControlURL is the base URL of the control API: POST /control, GET /issued.
+func (s *Sandbox) ControlURL() string { return s.controlURL }
