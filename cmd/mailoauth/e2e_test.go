@@ -233,6 +233,20 @@ func TestCLIEndToEnd(t *testing.T) {
 		}
 	}
 	h.must(0, "", "send-test", "demo")
+	resp, err := h.client().Get(h.sb.Control + "/messages?mailbox=" + login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []struct {
+		From    string `json:"from"`
+		Subject string `json:"subject"`
+		Body    string `json:"body"`
+	}
+	json.NewDecoder(resp.Body).Decode(&msgs)
+	resp.Body.Close()
+	if len(msgs) != 1 || msgs[0].From != login || !strings.Contains(msgs[0].Subject, "mailoauth") || !strings.Contains(msgs[0].Body, "OAuth2") {
+		t.Fatalf("test mail not delivered as expected: %+v", msgs)
+	}
 
 	// Break things: SMTP AUTH disabled -> red, exit 2, with the fix.
 	h.control(`{"mail_fault":{"protocol":"smtp","fault":"smtp_auth_disabled_tenant"}}`)

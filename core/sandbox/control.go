@@ -64,6 +64,20 @@ func (s *Sandbox) controlHandler() http.Handler {
 		}
 		json.NewEncoder(w).Encode(list)
 	})
+	mux.HandleFunc("GET /messages", func(w http.ResponseWriter, r *http.Request) {
+		type msg struct {
+			From    string   `json:"from"`
+			To      []string `json:"to"`
+			Subject string   `json:"subject"`
+			Body    string   `json:"body"`
+		}
+		out := []msg{}
+		for _, m := range s.Mail.Messages(r.URL.Query().Get("mailbox")) {
+			out = append(out, msg{m.From, m.To, m.Subject, m.Body})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(out)
+	})
 	return mux
 }
 
@@ -83,5 +97,6 @@ func (s *Sandbox) startControl() error {
 	return nil
 }
 
-// ControlURL is the base URL of the control API: POST /control, GET /issued.
+// ControlURL is the base URL of the control API: POST /control, GET /issued,
+// GET /messages?mailbox=ADDR.
 func (s *Sandbox) ControlURL() string { return s.controlURL }

@@ -1,0 +1,169 @@
+package mailcheck
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/redact"
+	"mailoauth/core/status"
+)
+
+// DefaultTimeout bounds one whole check (dial to logout).
+const DefaultTimeout = 30 * time.Second
+
+// Options tune a check.
+type Options struct {
+	RootCAs    *x509.CertPool // nil: the system store (SSL_CERT_FILE on Linux)
+	Timeout    time.Duration  // whole check; default DefaultTimeout
+	Transcript io.Writer      // redacted protocol lines (--verbose)
+	Version    string         // named in the test mail
+	// Dialer replaces net.Dialer (tests).
+	Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Target is one protocol of one account.
+type Target struct {
+	Account  string
+	Protocol account.Protocol
+	Server   account.Server
+	User     string // XOAUTH2 user= (the mailbox) and the sender
+}
+
+func (t Target) addr() string {
+	return net.JoinHostPort(t.Server.Host, strconv.Itoa(t.Server.Port))
+}
+
+// probe is one check in progress: it times steps and remembers whether the
+// server ever answered, which decides "unreachable" (red) against "stalled"
+// (yellow) when the deadline strikes.
+type probe struct {
+	ctx      context.Context
+	t        Target
+	opt      Options
+	res      status.Result
+	answered atomic.Bool
+	conn     net.Conn
+}
+
+func newProbe(ctx context.Context, t Target, opt Options) (*probe, context.CancelFunc) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	p := &probe{ctx: ctx, t: t, opt: opt, res: status.Result{Account: t.Account, Protocol: string(t.Protocol), At: time.Now(), Info: map[string]string{}}}
+	return p, cancel
+}
+
+// step runs fn as a named, timed step and records the server's reply.
+func (p *probe) step(name string, fn func() (string, error)) error {
+	start := time.Now()
+	reply, err := fn()
+	if err != nil && reply == "" {
+		reply = err.Error()
+	}
+	reply = redact.String(firstLine(reply))
+	if len(reply) > 300 {
+		reply = reply[:300]
+	}
+	p.res.Steps = append(p.res.Steps, status.Step{Name: name, Duration: time.Since(start), Reply: reply, OK: err == nil})
+	return err
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (p *probe) tlsConfig() *tls.Config {
+	return &tls.Config{ServerName: p.t.Server.Host, RootCAs: p.opt.RootCAs, MinVersion: tls.VersionTLS12}
+}
+
+// dial opens TCP and closes it when the check's deadline passes, so a silent
+// server cannot hang any library call.
+func (p *probe) dial() error {
+	return p.step("connect", func() (string, error) {
+		d := p.opt.Dialer
+		if d == nil {
+			d = (&net.Dialer{}).DialContext
+		}
+		c, err := d(p.ctx, "tcp", p.t.addr())
+		if err != nil {
+			return "", err
+		}
+		p.conn = c
+		context.AfterFunc(p.ctx, func() { c.Close() })
+		return "", nil
+	})
+}
+
+// handshake starts TLS on the connection (implicit TLS or after STARTTLS).
+func (p *probe) handshake(c net.Conn) (*tls.Conn, error) {
+	tc := tls.Client(c, p.tlsConfig())
+	err := p.step("tls", func() (string, error) {
+		if err := tc.HandshakeContext(p.ctx); err != nil {
+			return "", err
+		}
+		st := tc.ConnectionState()
+		return tls.VersionName(st.Version) + " " + tls.CipherSuiteName(st.CipherSuite), nil
+	})
+	return tc, err
+}
+
+// finish closes the connection and fills in level, problem and duration.
+func (p *probe) finish(err error) status.Result {
+	if p.conn != nil {
+		p.conn.Close()
+	}
+	for _, s := range p.res.Steps {
+		p.res.Duration += s.Duration
+	}
+	if err == nil {
+		p.res.Level = status.Green
+		return p.res
+	}
+	pr := p.classify(err)
+	p.res.Level, p.res.Problem = pr.Level, pr
+	return p.res
+}
+
+// transcript returns a redacting writer for protocol lines, or nil.
+func (p *probe) transcript() io.Writer {
+	if p.opt.Transcript == nil {
+		return nil
+	}
+	return redact.Writer{W: p.opt.Transcript}
+}
+
+// deadlineHit reports whether the check ran out of time or was cancelled.
+func (p *probe) deadlineHit() bool {
+	return errors.Is(p.ctx.Err(), context.DeadlineExceeded)
+}
+
+// watched marks the probe as answered at the first byte the server sends,
+// whichever library reads it.
+type watched struct {
+	net.Conn
+	p *probe
+}
+
+func (w watched) Read(b []byte) (int, error) {
+	n, err := w.Conn.Read(b)
+	if n > 0 {
+		w.p.answered.Store(true)
+	}
+	return n, err
+}
+
+func (p *probe) watch(c net.Conn) net.Conn { return watched{c, p} }

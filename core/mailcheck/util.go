@@ -1,0 +1,6 @@
+package mailcheck
+
+import "strconv"
+
+
+func itoa(n int) string { return strconv.Itoa(n) }
