@@ -40,6 +40,7 @@ type Logger struct {
 	path    string
 	f       *os.File
 	size    int64
+	max     int64
 	Verbose io.Writer
 }
 
@@ -48,7 +49,7 @@ func Open(dir string) (*Logger, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	l := &Logger{path: filepath.Join(dir, "mailoauth.log")}
+	l := &Logger{path: filepath.Join(dir, "mailoauth.log"), max: MaxSize}
 	if err := l.open(); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (l *Logger) Printf(format string, args ...any) {
 	if l.f == nil {
 		return
 	}
-	if l.size+int64(len(stamped)) > MaxSize {
+	if l.size+int64(len(stamped)) > l.max {
 		l.rotate()
 		if l.f == nil {
 			return

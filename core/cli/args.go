@@ -19,10 +19,6 @@ type parsed struct {
 }
 
 func (p *parsed) str(name string) string { return p.vals[name] }
-func (p *parsed) has(name string) bool {
-	_, v := p.vals[name]
-	return v || p.bools[name]
-}
 
 var globalFlags = flagSpec{"config-dir": true, "lang": true, "verbose": false, "json": false, "help": false, "h": false}
 

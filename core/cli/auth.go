@@ -72,7 +72,7 @@ func (a *app) authorize(pa *parsed) int {
 	defer cancel()
 	_, claims, p := a.tokens.Authorize(ctx, acct, opts)
 	if p != nil {
-		return a.fail(p, levelExit(p))
+		return a.fail(p, ExitFailure)
 	}
 	user := claims.User()
 	a.log.Printf("authorized %s as %s", acct.Name, user)
@@ -104,12 +104,6 @@ func readLine(ctx context.Context, r interface{ Read([]byte) (int, error) }) (st
 		}
 		return v.s, v.err
 	}
-}
-
-// levelExit maps a problem to an exit code: yellow means "act, nothing is
-// broken" but a command that could not do its job still failed.
-func levelExit(p *status.Problem) int {
-	return ExitFailure
 }
 
 func (a *app) tokenClaims(pa *parsed) int {

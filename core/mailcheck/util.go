@@ -2,5 +2,4 @@ package mailcheck
 
 import "strconv"
 
-
 func itoa(n int) string { return strconv.Itoa(n) }
