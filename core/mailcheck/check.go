@@ -68,7 +68,7 @@ func (p *probe) step(name string, fn func() (string, error)) error {
 	start := time.Now()
 	reply, err := fn()
 	if err != nil && reply == "" {
-		reply = err.Error()
+		reply = replyText(err)
 	}
 	reply = redact.String(firstLine(reply))
 	if len(reply) > 300 {

@@ -27,13 +27,14 @@ type rule struct {
 // rules are checked in order; the Exchange Online texts come first, the
 // generic ones last.
 var rules = []rule{
+	// 530 5.7.57 quotes the 535 5.7.139 it follows; it must win.
+	{"smtp", []string{"5.7.57"}, "mailcheck.smtp.not_authenticated", status.Red},
 	{"smtp", []string{"5.7.139", "disabled for the Tenant"}, "mailcheck.smtp.auth_disabled_tenant", status.Red},
 	{"smtp", []string{"5.7.139", "disabled for the Mailbox"}, "mailcheck.smtp.auth_disabled_mailbox", status.Red},
 	{"smtp", []string{"5.7.139", "SmtpClientAuthentication is disabled"}, "mailcheck.smtp.auth_disabled_tenant", status.Red},
 	{"smtp", []string{"5.7.139", "basic authentication is disabled"}, "mailcheck.smtp.basic_disabled", status.Red},
 	{"smtp", []string{"5.7.139", "did not meet the criteria"}, "mailcheck.smtp.conditional_access", status.Red},
 	{"smtp", []string{"5.7.139"}, "mailcheck.smtp.auth_failed", status.Red},
-	{"smtp", []string{"5.7.57"}, "mailcheck.smtp.not_authenticated", status.Red},
 	{"smtp", []string{"5.7.60"}, "mailcheck.smtp.send_as", status.Red},
 	{"smtp", []string{"SendAsDenied"}, "mailcheck.smtp.send_as_denied", status.Red},
 	{"smtp", []string{"5.2.252"}, "mailcheck.smtp.send_as_denied", status.Red},
@@ -93,26 +94,13 @@ func (e *challengeError) Unwrap() error { return e.err }
 func (p *probe) classify(err error) *status.Problem {
 	proto := string(p.t.Protocol)
 	host := p.t.addr()
-	raw := err.Error()
+	raw := replyText(err)
 	var ie *imap.Error
 	var se *smtp.SMTPError
 	var pe *pop3Error
-	switch {
-	case errors.As(err, &ie):
-		raw = string(ie.Type) + " "
-		if ie.Code != "" {
-			raw += "[" + string(ie.Code) + "] "
-		}
-		raw += ie.Text
-	case errors.As(err, &se):
-		raw = itoa(se.Code) + " "
-		if e := se.EnhancedCode; e != smtp.NoEnhancedCode && e != (smtp.EnhancedCode{}) {
-			raw += itoa(e[0]) + "." + itoa(e[1]) + "." + itoa(e[2]) + " "
-		}
-		raw += se.Message
-	case errors.As(err, &pe):
-		raw = pe.Line
-	}
+	errors.As(err, &ie)
+	errors.As(err, &se)
+	errors.As(err, &pe)
 	detail := redact.String(firstLine(raw))
 	mk := func(level status.Level, code string, args ...string) *status.Problem {
 		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.User}, args...)
@@ -190,4 +178,28 @@ func (p *probe) classify(err error) *status.Problem {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// replyText renders a server's reply the way it was on the wire.
+func replyText(err error) string {
+	var ie *imap.Error
+	var se *smtp.SMTPError
+	var pe *pop3Error
+	switch {
+	case errors.As(err, &ie):
+		raw := string(ie.Type) + " "
+		if ie.Code != "" {
+			raw += "[" + string(ie.Code) + "] "
+		}
+		return raw + ie.Text
+	case errors.As(err, &se):
+		raw := itoa(se.Code) + " "
+		if e := se.EnhancedCode; e != smtp.NoEnhancedCode && e != (smtp.EnhancedCode{}) {
+			raw += itoa(e[0]) + "." + itoa(e[1]) + "." + itoa(e[2]) + " "
+		}
+		return raw + se.Message
+	case errors.As(err, &pe):
+		return pe.Line
+	}
+	return err.Error()
 }

@@ -141,7 +141,8 @@ func (p *probe) checkPOP3(token string) error {
 			return l, err
 		}
 		c.trace("C:", "[credentials]")
-		if err := c.tp.PrintfLine("%s", base64.StdEncoding.EncodeToString(x.blob())); err != nil {
+		_, blob, _ := x.Start()
+		if err := c.tp.PrintfLine("%s", base64.StdEncoding.EncodeToString(blob)); err != nil {
 			return "", err
 		}
 		l, err = c.reply()

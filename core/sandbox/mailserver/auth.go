@@ -1,6 +1,11 @@
 package mailserver
 
-import "github.com/emersion/go-sasl"
+import (
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+var postfixInvalidBase64 = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Error: authentication failed: Invalid base64 data in initial response"}
 
 // outcome is what Exchange would do with an XOAUTH2 attempt.
 type outcome int
@@ -64,6 +69,10 @@ func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
 	if x.challenged {
 		// The client answered our error challenge (with an empty line).
 		return nil, true, x.fail
+	}
+	if x.fault == FaultPostfixLineLimit && !x.gotBlob && resp != nil && len("AUTH XOAUTH2 ")+len(b64(resp)) > 2048 {
+		// Postfix cut the line; what it decoded is garbage.
+		return nil, true, postfixInvalidBase64
 	}
 	if resp == nil && !x.gotBlob {
 		// No initial response: ask for it ("+ " / "334 ").

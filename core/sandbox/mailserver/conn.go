@@ -18,11 +18,12 @@ type wconn struct {
 	stalled    atomic.Bool
 	writesLeft atomic.Int32 // stall after this many more writes (<0: never)
 	done       chan struct{}
+	stop       <-chan struct{} // the server's: closing the server ends stalls
 	closeOnce  sync.Once
 }
 
-func newConn(c net.Conn, delay time.Duration) *wconn {
-	w := &wconn{Conn: c, delay: delay, done: make(chan struct{})}
+func newConn(c net.Conn, delay time.Duration, stop <-chan struct{}) *wconn {
+	w := &wconn{Conn: c, delay: delay, done: make(chan struct{}), stop: stop}
 	w.writesLeft.Store(-1)
 	return w
 }
@@ -37,13 +38,18 @@ func (w *wconn) Write(p []byte) (int, error) {
 		w.writesLeft.Add(-1)
 	}
 	if w.stalled.Load() {
-		<-w.done
+		select {
+		case <-w.done:
+		case <-w.stop:
+		}
 		return 0, net.ErrClosed
 	}
 	if w.delay > 0 {
 		select {
 		case <-time.After(w.delay):
 		case <-w.done:
+			return 0, net.ErrClosed
+		case <-w.stop:
 			return 0, net.ErrClosed
 		}
 	}
@@ -92,7 +98,7 @@ func (s *Server) accept(ln net.Listener, proto string, implicitTLS bool, handle 
 					tc := tls.Server(raw, s.tlsFor(f))
 					c = tc
 				}
-				w := newConn(c, s.opts.ReplyDelay)
+				w := newConn(c, s.opts.ReplyDelay, s.stop)
 				if f == FaultStallAfterGreeting {
 					w.stallAfter(1)
 				}

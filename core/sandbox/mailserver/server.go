@@ -57,6 +57,9 @@ const (
 	FaultSilent                   Fault = "silent"
 	FaultStallAfterGreeting       Fault = "stall_after_greeting"
 	FaultStallAfterAuth           Fault = "stall_after_auth"
+	// FaultPostfixLineLimit answers a long AUTH line the way Postfix does
+	// with its default line_length_limit of 2048.
+	FaultPostfixLineLimit Fault = "postfix_line_limit"
 )
 
 // Message is a delivered mail.
