@@ -91,11 +91,15 @@ func Main(args []string, env Env) int {
 		a.json = g.bools["json"]
 		a.configDir = g.vals["config-dir"]
 	}
+	if len(cmd) == 0 && !hasHelp(rest) {
+		// Without a command the GUI starts; cmd/mailoauth only lands here
+		// when this build has no window.
+		fmt.Fprintln(env.Stderr, a.t("cli.no_gui"))
+		a.usage(env.Stderr)
+		return ExitUsage
+	}
 	if len(cmd) == 0 || cmd[0] == "help" || hasHelp(rest) {
 		a.usage(env.Stdout)
-		if len(cmd) == 0 && !hasHelp(rest) {
-			return ExitUsage
-		}
 		return ExitOK
 	}
 	h, ok := commands[strings.Join(cmd, " ")]
@@ -258,6 +262,10 @@ func (a *app) usage(w io.Writer) {
 }
 
 func init() {
+	commands["demo"] = command{run: func(a *app, _ *parsed) int {
+		fmt.Fprintln(a.env.Stderr, a.t("cli.no_gui"))
+		return ExitUsage
+	}}
 	commands["version"] = command{run: func(a *app, _ *parsed) int {
 		fmt.Fprintln(a.env.Stdout, version.String())
 		return ExitOK
