@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	commands["sandbox"] = command{run: (*app).sandbox, flags: flagSpec{"ca-file": true, "auto-consent": false, "refresh-token-bytes": true}}
+	commands["sandbox"] = command{run: (*app).sandbox, flags: flagSpec{"ca-file": true, "auto-consent": false, "refresh-token-bytes": true, "server-cert": true}}
 }
 
 // sandboxInfo is what `mailoauth sandbox --json` prints, for scripts and tests.
@@ -27,6 +27,8 @@ type sandboxInfo struct {
 	POP3               string `json:"pop3"`
 	SMTP               string `json:"smtp"`
 	CAFile             string `json:"ca_file"`
+	Introspection      string `json:"introspection"`
+	CAKeyDir           string `json:"cert_dir,omitempty"`
 	Control            string `json:"control"`
 }
 
@@ -58,11 +60,27 @@ func (a *app) sandbox(pa *parsed) int {
 	if err := os.WriteFile(caFile, sb.CA.PEM(), 0o644); err != nil {
 		return a.fail(status.New(status.Red, "cli.sandbox.start").WithDetail(err.Error()), ExitFailure)
 	}
+	// --server-cert DIR writes a certificate for localhost/127.0.0.x signed
+	// by the sandbox CA, so real mail servers under test can serve TLS that
+	// our program trusts through the same CA file.
+	certDir := pa.str("server-cert")
+	if certDir != "" {
+		cert, key, err := sb.CA.LeafPEM("localhost", "127.0.0.1", "127.0.0.2", "::1")
+		if err == nil {
+			err = os.WriteFile(filepath.Join(certDir, "server.pem"), cert, 0o644)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(certDir, "server.key"), key, 0o600)
+		}
+		if err != nil {
+			return a.fail(status.New(status.Red, "cli.sandbox.start").WithDetail(err.Error()), ExitFailure)
+		}
+	}
 	info := sandboxInfo{
 		Authority: sb.Identity.Authority(), TenantID: sb.Identity.TenantID(), Domain: sb.Identity.Domains()[0],
 		PublicClientID: identity.PublicClientID, ConfidentialClient: identity.ConfidentialClientID,
 		IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(),
-		CAFile: caFile, Control: sb.ControlURL(),
+		CAFile: caFile, Control: sb.ControlURL(), Introspection: sb.Identity.IntrospectionURL(), CAKeyDir: certDir,
 	}
 	if a.json {
 		a.printJSON(info)

@@ -20,6 +20,7 @@ type controlRequest struct {
 	} `json:"mail_fault,omitempty"`
 	Clear        bool   `json:"clear,omitempty"`
 	Revoke       string `json:"revoke,omitempty"`
+	Withhold     string `json:"withhold,omitempty"`
 	ExpireAccess bool   `json:"expire_access,omitempty"`
 	Grant        *struct {
 		Delegate string `json:"delegate"`
@@ -44,6 +45,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 		}
 		if req.MailFault != nil {
 			s.Mail.SetFault(req.MailFault.Protocol, mailserver.Fault(req.MailFault.Fault))
+		}
+		if req.Withhold != "" {
+			s.Identity.Withhold(req.Withhold)
 		}
 		if req.Revoke != "" {
 			s.Identity.RevokeUser(req.Revoke)

@@ -106,3 +106,21 @@ func (c *CA) ServerTLS() (*tls.Config, error) {
 func (c *CA) ClientTLS() *tls.Config {
 	return &tls.Config{RootCAs: c.Pool(), MinVersion: tls.VersionTLS12}
 }
+
+// LeafPEM issues a server certificate and returns it (with the CA
+// certificate appended, as servers send the chain) and its key as PEM, for
+// real servers under test (Dovecot, Postfix) that read files.
+func (c *CA) LeafPEM(names ...string) (certPEM, keyPEM []byte, err error) {
+	leaf, err := c.Leaf(names...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, der := range leaf.Certificate {
+		certPEM = append(certPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(leaf.PrivateKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}

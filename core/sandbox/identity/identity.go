@@ -177,6 +177,9 @@ func (s *Server) Domains() []string { return append([]string(nil), s.opts.Domain
 // fresh for each server so no secret lives in the source.
 func (s *Server) ConfidentialSecret() string { return s.secret }
 
+// IntrospectionURL is where real mail servers under test check tokens.
+func (s *Server) IntrospectionURL() string { return s.authority + "/_sandbox/introspect" }
+
 // CAPEM is the CA certificate that signs the server's TLS certificate.
 func (s *Server) CAPEM() []byte { return s.opts.CA.PEM() }
 
@@ -207,6 +210,18 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.withheld = nil
+}
+
+// Withhold makes tokens issued from now on lack a delegated permission, as
+// when consent was granted for some permissions only.
+func (s *Server) Withhold(perm string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.withheld == nil {
+		s.withheld = map[string]bool{}
+	}
+	s.withheld[perm] = true
 }
 
 // RevokeUser invalidates every refresh token of user (AADSTS50173).

@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.authorize)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/consent", s.consent)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
+	mux.HandleFunc("/_sandbox/introspect", s.introspect)
 	return mux
 }
 
@@ -439,6 +440,12 @@ func (s *Server) issue(w http.ResponseWriter, user, clientID string, scopes []st
 			openid = true
 		case sc == "profile" || sc == "email" || strings.HasPrefix(sc, "https://"):
 		default:
+			s.mu.Lock()
+			held := s.withheld[sc]
+			s.mu.Unlock()
+			if held {
+				continue
+			}
 			if !seen[sc] {
 				seen[sc] = true
 				perms = append(perms, sc)
