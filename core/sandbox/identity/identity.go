@@ -102,6 +102,7 @@ type Server struct {
 	faults       []Fault
 	issued       []string
 	refreshCount map[string]int
+	withheld     map[string]bool
 	accessCutoff int64 // access tokens with a serial up to this are expired
 	serial       int64
 }
