@@ -10,8 +10,29 @@ import (
 
 const heloName = "mailoauth.localhost"
 
-// smtpSession signs in and returns a client ready for MAIL FROM.
+// smtpSession signs in and returns a client ready for MAIL FROM. Exchange
+// takes the token on the AUTH line; Postfix (default line_length_limit 2048)
+// cuts such a line, answers "535 5.7.8 Invalid base64" and loses track of the
+// session. Then we start over on a new connection and send the credentials
+// on a line of their own.
 func (p *probe) smtpSession(token string) (*smtp.Client, error) {
+	c, err := p.smtpAttempt(token, false)
+	if err != nil && p.ctx.Err() == nil && longAuthLine(p.t.User, token) && lineTooLong(err) {
+		if p.conn != nil {
+			p.conn.Close()
+		}
+		return p.smtpAttempt(token, true)
+	}
+	return c, err
+}
+
+// longAuthLine: would "AUTH XOAUTH2 <initial response>" exceed Postfix's
+// default 2048-byte line?
+func longAuthLine(user, token string) bool {
+	return len("AUTH XOAUTH2 ")+(len(user)+len(token)+20)*4/3 > 2000
+}
+
+func (p *probe) smtpAttempt(token string, noIR bool) (*smtp.Client, error) {
 	if err := p.dial(); err != nil {
 		return nil, err
 	}
@@ -44,15 +65,9 @@ func (p *probe) smtpSession(token string) (*smtp.Client, error) {
 	}
 	// AUTH is only advertised after STARTTLS; the EHLO after TLS happens
 	// inside the next command.
-	x := &XOAUTH2{User: p.t.User, Token: token}
+	x := &XOAUTH2{User: p.t.User, Token: token, NoIR: noIR}
 	err := p.step("authenticate", func() (string, error) {
 		err := c.Auth(x)
-		if err != nil && lineTooLong(err) {
-			// Postfix's 2048-byte line limit cuts a JWT on the AUTH line;
-			// send the credentials on their own line instead.
-			x = &XOAUTH2{User: p.t.User, Token: token, NoIR: true}
-			err = c.Auth(x)
-		}
 		if err == nil {
 			return "235 Authentication successful", nil
 		}
@@ -66,8 +81,9 @@ func (p *probe) smtpSession(token string) (*smtp.Client, error) {
 }
 
 func lineTooLong(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "Invalid base64") || strings.Contains(s, "line too long") || strings.Contains(s, "5.5.2")
+	s := replyText(err)
+	return strings.Contains(s, "Invalid base64") || strings.Contains(s, "line too long") || strings.Contains(s, "5.5.2") ||
+		strings.Contains(s, "EOF") || strings.Contains(s, "5.7.8")
 }
 
 // checkSMTP: EHLO, STARTTLS, AUTH XOAUTH2, MAIL FROM, RSET — green only when
