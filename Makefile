@@ -6,7 +6,7 @@ LDFLAGS := -X mailoauth/core/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: all build test deps lint unit keyring-e2e demo clean
+.PHONY: all build test deps lint unit keyring-e2e integration demo clean
 
 all: build
 
@@ -32,7 +32,13 @@ keyring-e2e:
 	scripts/with-keyring.sh go test -race -count=1 -tags 'keyring e2e' ./core/secret/ ./cmd/mailoauth/
 	scripts/with-keyring.sh --locked go test -count=1 -tags keyring -run TestRealKeyring ./core/secret/
 
-test: deps lint unit keyring-e2e
+# The mailoauth CLI against real Dovecot and Postfix on loopback (needs root:
+# the servers drop privileges themselves), plus the keyring edge cases.
+integration: deps
+	scripts/with-keyring.sh go test -count=1 -v -tags integration -run 'TestRealServers|TestKeyringMissing' ./cmd/mailoauth/
+	scripts/with-keyring.sh --locked go test -count=1 -v -tags integration -run TestKeyringLocked ./cmd/mailoauth/
+
+test: deps lint unit keyring-e2e integration
 
 demo: build
 	bin/mailoauth demo

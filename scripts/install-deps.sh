@@ -14,6 +14,8 @@ pkgs=(
   curl ca-certificates
   # GUI smoke test under a virtual display, with screenshots
   xvfb xauth xdotool imagemagick
+  # real mail servers for the integration suite (make integration)
+  dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
 )
 
 missing=()
@@ -33,5 +35,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure the system's own mail; we run our own
+# instances only.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

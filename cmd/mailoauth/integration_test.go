@@ -117,6 +117,7 @@ username_attribute = username
 active_attribute = active
 active_value = true
 force_introspection = yes
+send_auth_headers = yes
 tls_ca_cert_file = {{.Dir}}/ca.pem
 `
 
@@ -184,9 +185,20 @@ func render(t *testing.T, path, tmpl string, data any) {
 	}
 }
 
+// run runs a command to completion. Its output goes to a file, not a pipe:
+// daemons (dovecot, postfix) keep inherited pipes open for ever.
 func run(t *testing.T, name string, args ...string) {
 	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+	f, err := os.CreateTemp("", "mailoauth-it-out-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Run(); err != nil {
+		out, _ := os.ReadFile(f.Name())
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
 }
@@ -311,7 +323,194 @@ func step(r checkResult, name string) string {
 }
 
 func TestRealServers(t *testing.T) {
-	h := newHarness(t, "--server-cert", "")
-	_ = h
-	t.Skip("replaced below")
+	h := newHarness(t)
+	rs := startRealServers(t, h)
+	login := "anna@" + h.sb.Domain
+	tenant := h.sb.Authority + "/" + h.sb.TenantID + "/"
+	imaps := fmt.Sprintf("127.0.0.2:%d", rs.imaps)
+	pop3s := fmt.Sprintf("127.0.0.2:%d", rs.pop3s)
+	smtp := fmt.Sprintf("127.0.0.2:%d", rs.smtp)
+	add := func(name string, extra ...string) {
+		h.must(0, "", append([]string{"account", "add", name, "--login", login, "--tenant", tenant, "--client-id", h.sb.PublicClientID}, extra...)...)
+	}
+	timed := func(name string, fn func()) {
+		start := time.Now()
+		fn()
+		t.Logf("scenario %-28s %v", name, time.Since(start).Round(time.Millisecond))
+	}
+
+	timed("happy path", func() {
+		add("happy", "--imap", imaps, "--pop3", pop3s, "--smtp", smtp)
+		h.must(0, "", "authorize", "happy")
+		res := h.check(t, 0, "happy")
+		for _, p := range []string{"imap", "pop3", "smtp"} {
+			if res["happy/"+p].Status != "green" {
+				t.Fatalf("%s: %+v", p, res["happy/"+p])
+			}
+		}
+		h.must(0, "", "send-test", "happy")
+		// Postfix hands the mail to Dovecot over LMTP; IMAP then sees it.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			r := h.check(t, 0, "happy")["happy/imap"]
+			if strings.Contains(step(r, "select"), "1 messages") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the test mail never reached the IMAP INBOX: %q", step(r, "select"))
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		if r := h.check(t, 0, "happy")["happy/imap"]; !strings.Contains(step(r, "list"), "Gesendete Elemente") {
+			t.Errorf("sent folder not found by SPECIAL-USE: %q", step(r, "list"))
+		}
+	})
+
+	timed("Postfix line limit 2048", func() {
+		// Postfix's default line_length_limit cuts the AUTH line that
+		// carries a JWT; our client starts over without the initial
+		// response. Raised, one attempt is enough.
+		r := h.check(t, 0, "happy")["happy/smtp"]
+		var auths []string
+		for _, s := range r.Steps {
+			if s.Name == "authenticate" {
+				auths = append(auths, s.Reply)
+			}
+		}
+		if len(auths) != 2 || !strings.Contains(auths[0], "Invalid base64") || !strings.HasPrefix(auths[1], "235") {
+			t.Fatalf("line limit 2048: %q", auths)
+		}
+		run(t, "postconf", "-c", rs.postfixDir, "-e", "line_length_limit = 8192")
+		run(t, "postfix", "-c", rs.postfixDir, "reload")
+		time.Sleep(time.Second)
+		r = h.check(t, 0, "happy")["happy/smtp"]
+		n := 0
+		for _, s := range r.Steps {
+			if s.Name == "authenticate" {
+				n++
+			}
+		}
+		if n != 1 || r.Status != "green" {
+			t.Fatalf("line limit raised: %d attempts, %+v", n, r)
+		}
+	})
+
+	timed("STARTTLS is used", func() {
+		// Dovecot on 127.0.0.2 does not count a client on 127.0.0.1 as
+		// secure: without STARTTLS it would refuse the sign-in.
+		add("starttls", "--imap", fmt.Sprintf("127.0.0.2:%d", rs.imapStart), "--imap-security", "starttls", "--pop3", "off", "--smtp", "off")
+		h.must(0, "", "authorize", "starttls")
+		if r := h.check(t, 0, "starttls")["starttls/imap"]; r.Status != "green" || step(r, "starttls") == "" && r.Steps[1].Name != "starttls" {
+			t.Fatalf("starttls: %+v", r)
+		}
+	})
+
+	timed("expired access token", func() {
+		h.control(`{"expire_access":true}`)
+		res := h.check(t, 0, "happy")
+		if res["happy/imap"].Status != "green" || res["happy/smtp"].Status != "green" {
+			t.Fatalf("after expiry: %+v", res)
+		}
+	})
+
+	timed("token without POP scope", func() {
+		add("nopop", "--imap", imaps, "--pop3", pop3s, "--smtp", "off")
+		h.control(`{"withhold":"POP.AccessAsUser.All"}`)
+		h.must(0, "", "authorize", "nopop")
+		claims := h.must(0, "", "token", "nopop", "--json")
+		if strings.Contains(claims, "POP.AccessAsUser.All") {
+			t.Fatalf("the sandbox did not withhold the POP permission: %s", claims)
+		}
+		res := h.check(t, 2, "nopop")
+		h.control(`{"clear":true}`)
+		if res["nopop/imap"].Status != "green" {
+			t.Errorf("IMAP should stay green: %+v", res["nopop/imap"])
+		}
+		if r := res["nopop/pop3"]; r.Status != "red" || r.Problem != "mailcheck.pop3.auth_failed" || !strings.Contains(r.Fix, "POP.AccessAsUser.All") {
+			t.Errorf("POP: %+v", r)
+		}
+	})
+
+	timed("login is not the mailbox", func() {
+		add("shared", "--mailbox", "info@"+h.sb.Domain, "--imap", imaps, "--pop3", pop3s, "--smtp", smtp)
+		h.must(0, "", "authorize", "shared")
+		res := h.check(t, 2, "shared")
+		for _, p := range []string{"imap", "pop3", "smtp"} {
+			if res["shared/"+p].Status != "red" {
+				t.Errorf("%s: %+v", p, res["shared/"+p])
+			}
+		}
+	})
+
+	timed("untrusted CA", func() {
+		add("untrusted", "--imap", rs.untrustedIMAPS, "--pop3", "off", "--smtp", "off")
+		h.must(0, "", "authorize", "untrusted")
+		if r := h.check(t, 2, "untrusted")["untrusted/imap"]; r.Problem != "mailcheck.tls.untrusted" || r.Fix == "" {
+			t.Fatalf("untrusted: %+v", r)
+		}
+	})
+
+	timed("nothing listening", func() {
+		add("closed", "--imap", fmt.Sprintf("127.0.0.2:%d", freePort(t)), "--pop3", "off", "--smtp", "off")
+		h.must(0, "", "authorize", "closed")
+		start := time.Now()
+		r := h.check(t, 2, "closed")["closed/imap"]
+		if r.Problem != "mailcheck.unreachable" || time.Since(start) > 3*time.Second {
+			t.Fatalf("closed port: %+v after %v", r, time.Since(start))
+		}
+	})
+
+	timed("silent server", func() {
+		ln, err := net.Listen("tcp", "127.0.0.2:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close() // accept and never say a word
+			}
+		}()
+		add("silent", "--imap", ln.Addr().String(), "--pop3", "off", "--smtp", "off")
+		h.must(0, "", "authorize", "silent")
+		start := time.Now()
+		r := h.check(t, 2, "silent")["silent/imap"]
+		if r.Problem != "mailcheck.unreachable" || time.Since(start) > 10*time.Second {
+			t.Fatalf("silent: %+v after %v", r, time.Since(start))
+		}
+	})
+
+	h.leakScan(filepath.Join(rs.dir, "dovecot.log"), filepath.Join(rs.dir, "postfix.log"))
+}
+
+// TestKeyringMissing: without a D-Bus session the CLI says so clearly and
+// stores nothing anywhere else.
+func TestKeyringMissing(t *testing.T) {
+	h := newHarness(t)
+	h.env = append(h.env, "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus")
+	h.must(0, "", "account", "add", "k", "--login", "anna@"+h.sb.Domain, "--tenant", h.sb.Authority+"/"+h.sb.TenantID+"/", "--client-id", h.sb.PublicClientID)
+	_, errs, code := h.run("", "authorize", "k")
+	if code != 2 || !strings.Contains(errs, "No keyring is reachable") || !strings.Contains(errs, "never stores tokens in a plain file") {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	h.leakScan()
+}
+
+// TestKeyringLocked runs under scripts/with-keyring.sh --locked: the Secret
+// Service is there but its collection is locked, which gets its own message.
+func TestKeyringLocked(t *testing.T) {
+	if os.Getenv("MAILOAUTH_KEYRING_MODE") != "locked" {
+		t.Skip("runs under scripts/with-keyring.sh --locked (make integration does)")
+	}
+	h := newHarness(t)
+	h.must(0, "", "account", "add", "k", "--login", "anna@"+h.sb.Domain, "--tenant", h.sb.Authority+"/"+h.sb.TenantID+"/", "--client-id", h.sb.PublicClientID)
+	_, errs, code := h.run("", "authorize", "k")
+	if code != 2 || !strings.Contains(errs, "The keyring is locked") || !strings.Contains(errs, "Unlock your login keyring") {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	h.leakScan()
 }

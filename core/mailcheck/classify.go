@@ -53,6 +53,8 @@ var rules = []rule{
 	{"pop3", []string{"[SYS/TEMP]"}, "mailcheck.temporary", status.Yellow},
 	{"pop3", []string{"[IN-USE]"}, "mailcheck.temporary", status.Yellow},
 	{"pop3", []string{"Authentication failure"}, "mailcheck.pop3.auth_failed", status.Red},
+	{"pop3", []string{"[AUTH]"}, "mailcheck.pop3.auth_failed", status.Red},
+	{"pop3", []string{"Authentication failed"}, "mailcheck.pop3.auth_failed", status.Red},
 }
 
 func matchRule(proto, text string) (rule, bool) {
@@ -112,7 +114,11 @@ func (p *probe) classify(err error) *status.Problem {
 		if i := strings.LastIndexByte(scope, '/'); i >= 0 {
 			scope = scope[i+1:]
 		}
-		return mk(status.Red, "mailcheck.token_lacks_scope", "scope", scope)
+		// Only a challenge that names a mail permission says what the
+		// token lacks; Dovecot, for one, sends the generic scope "mail".
+		if strings.Contains(scope, ".AccessAs") || strings.HasPrefix(scope, "SMTP.Send") {
+			return mk(status.Red, "mailcheck.token_lacks_scope", "scope", scope)
+		}
 	}
 	if ie != nil || se != nil || pe != nil {
 		if r, ok := matchRule(proto, raw); ok {

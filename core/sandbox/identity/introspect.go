@@ -1,7 +1,9 @@
 package identity
 
 import (
+	"fmt"
 	"net/http"
+	"os"
 	"strings"
 )
 
@@ -27,6 +29,9 @@ func (s *Server) introspect(w http.ResponseWriter, r *http.Request) {
 	}
 	if token == "" {
 		token = r.URL.Query().Get("access_token")
+	}
+	if os.Getenv("MAILOAUTH_SANDBOX_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "sandbox introspect: %s %v\n", r.Method, r.Header)
 	}
 	inactive := map[string]any{"active": false}
 	p, err := s.Validate(token)
