@@ -61,6 +61,12 @@ func TestCLIEndToEnd(t *testing.T) {
 		}
 	}
 	h.must(0, "", "send-test", "demo")
+	if c := h.must(0, "", "card", "demo"); !strings.Contains(c, tenantURL) || !strings.Contains(c, "http://localhost") {
+		t.Errorf("card:\n%s", c)
+	}
+	if d := h.must(0, "", "diagnose", "demo"); !strings.Contains(d, "IMAP green") || !strings.Contains(d, "SMTP green") || !strings.Contains(d, login) {
+		t.Errorf("diagnose:\n%s", d)
+	}
 	resp, err := h.client().Get(h.sb.Control + "/messages?mailbox=" + login)
 	if err != nil {
 		t.Fatal(err)

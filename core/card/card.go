@@ -1,0 +1,88 @@
+// Package card builds the settings card of an account: the values a
+// helpdesk types into the product that will use the mailbox (tenant, the
+// login URL in the forms products ask for, client ID, redirect URI, scopes,
+// servers), each with a label from the catalogue.
+package card
+
+import (
+	"strconv"
+	"strings"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+	"mailoauth/core/oauth"
+)
+
+// Field is one line of the card.
+type Field struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Generic returns the card for any product. sentFolder is the IMAP sent
+// folder found by the last check ("" when unknown).
+func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
+	base := strings.TrimSuffix(a.Authority, "/") + "/" + a.Tenant
+	redirect := "http://localhost"
+	if a.Redirect == account.RedirectNativeClient {
+		redirect = account.NativeClientURI
+	}
+	var protos []account.Protocol
+	for _, p := range account.Protocols {
+		if a.Server(p).Enabled {
+			protos = append(protos, p)
+		}
+	}
+	scopes := strings.Join(oauth.DelegatedScopes(protos, ""), " ")
+	if a.Flow == account.FlowApp {
+		scopes = oauth.AppScope
+	}
+	var out []Field
+	add := func(key, value string) {
+		if value != "" {
+			out = append(out, Field{Key: key, Label: i18n.T(lang, "card."+key, nil), Value: value})
+		}
+	}
+	add("tenant_id", a.Tenant)
+	add("login_url", base+"/")
+	add("authority_v2", base+"/v2.0")
+	add("authorize_url", base+"/oauth2/v2.0/authorize")
+	add("token_url", base+"/oauth2/v2.0/token")
+	add("client_id", a.ClientID)
+	add("redirect_uri", redirect)
+	add("scopes", scopes)
+	add("login", a.Login)
+	add("mailbox", a.MailboxAddress())
+	for _, p := range protos {
+		s := a.Server(p)
+		mode := "SSL/TLS"
+		if s.Security == account.STARTTLS {
+			mode = "STARTTLS"
+		}
+		add(string(p)+"_server", s.Host)
+		add(string(p)+"_port", strconv.Itoa(s.Port))
+		add(string(p)+"_security", mode)
+	}
+	add("sent_folder", sentFolder)
+	return out
+}
+
+// Text renders the card as aligned "label: value" lines.
+func Text(fields []Field) string {
+	w := 0
+	for _, f := range fields {
+		if n := len([]rune(f.Label)); n > w {
+			w = n
+		}
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(f.Label)
+		b.WriteString(":")
+		b.WriteString(strings.Repeat(" ", w-len([]rune(f.Label))+2))
+		b.WriteString(f.Value)
+		b.WriteString("\n")
+	}
+	return b.String()
+}

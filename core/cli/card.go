@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"mailoauth/core/card"
+	"mailoauth/core/mailcheck"
+	"mailoauth/core/oauth"
+	"mailoauth/core/report"
+	"mailoauth/core/status"
+	"mailoauth/core/version"
+)
+
+func init() {
+	commands["card"] = command{needsSetup: true, run: (*app).card, flags: flagSpec{"product": true}}
+	commands["diagnose"] = command{needsSetup: true, run: (*app).diagnose, flags: flagSpec{"timeout": true}}
+}
+
+func (a *app) card(pa *parsed) int {
+	name, code := a.oneName(pa, "card")
+	if code != ExitOK {
+		return code
+	}
+	if p := pa.str("product"); p != "" && p != "generic" {
+		return a.fail(status.New(status.Red, "cli.card.product", "product", p), ExitUsage)
+	}
+	acct, code := a.getAccount(name)
+	if code != ExitOK {
+		return code
+	}
+	fields := card.Generic(acct, "", a.lang)
+	if a.json {
+		return a.printJSON(fields)
+	}
+	fmt.Fprint(a.env.Stdout, card.Text(fields))
+	return ExitOK
+}
+
+// diagnose checks the account and prints one redacted report for a ticket.
+func (a *app) diagnose(pa *parsed) int {
+	name, code := a.oneName(pa, "diagnose")
+	if code != ExitOK {
+		return code
+	}
+	acct, code := a.getAccount(name)
+	if code != ExitOK {
+		return code
+	}
+	opt, code := a.mailOptions(pa)
+	if code != ExitOK {
+		return code
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	var claims *oauth.Claims
+	c, tokP := a.tokens.Claims(ctx, acct)
+	if tokP == nil {
+		claims = &c
+	}
+	opt.Version = version.Version
+	job := mailcheck.Job{Account: acct, Token: func(ctx context.Context) (string, *status.Problem) { return a.tokens.AccessToken(ctx, acct) }}
+	results := mailcheck.Run(ctx, []mailcheck.Job{job}, mailcheck.RunOptions{Check: opt}, nil)
+	fmt.Fprint(a.env.Stdout, report.Diagnostics(acct, claims, tokP, results, a.lang, time.Now()))
+	return ExitOK
+}
