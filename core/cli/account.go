@@ -135,12 +135,17 @@ func (a *app) getAccount(name string) (*account.Account, int) {
 	return acct, ExitOK
 }
 
-func (a *app) accountShow(pa *parsed) int {
-	name, code := a.oneName(pa, "account show")
+// namedAccount takes the single NAME argument and loads that account.
+func (a *app) namedAccount(pa *parsed, cmd string) (*account.Account, int) {
+	name, code := a.oneName(pa, cmd)
 	if code != ExitOK {
-		return code
+		return nil, code
 	}
-	acct, code := a.getAccount(name)
+	return a.getAccount(name)
+}
+
+func (a *app) accountShow(pa *parsed) int {
+	acct, code := a.namedAccount(pa, "account show")
 	if code != ExitOK {
 		return code
 	}

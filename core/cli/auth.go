@@ -29,11 +29,7 @@ func interruptible() (context.Context, context.CancelFunc) {
 }
 
 func (a *app) authorize(pa *parsed) int {
-	name, code := a.oneName(pa, "authorize")
-	if code != ExitOK {
-		return code
-	}
-	acct, code := a.getAccount(name)
+	acct, code := a.namedAccount(pa, "authorize")
 	if code != ExitOK {
 		return code
 	}
@@ -107,11 +103,7 @@ func readLine(ctx context.Context, r interface{ Read([]byte) (int, error) }) (st
 }
 
 func (a *app) tokenClaims(pa *parsed) int {
-	name, code := a.oneName(pa, "token")
-	if code != ExitOK {
-		return code
-	}
-	acct, code := a.getAccount(name)
+	acct, code := a.namedAccount(pa, "token")
 	if code != ExitOK {
 		return code
 	}
@@ -162,11 +154,7 @@ func enabledProtocols(acct *account.Account) []account.Protocol {
 // accessToken is the one place where a token leaves the program: on stdout,
 // for helper programs (mutt, msmtp, ...). Nothing else is printed there.
 func (a *app) accessToken(pa *parsed) int {
-	name, code := a.oneName(pa, "access-token")
-	if code != ExitOK {
-		return code
-	}
-	acct, code := a.getAccount(name)
+	acct, code := a.namedAccount(pa, "access-token")
 	if code != ExitOK {
 		return code
 	}

@@ -40,11 +40,7 @@ func (a *app) card(pa *parsed) int {
 
 // diagnose checks the account and prints one redacted report for a ticket.
 func (a *app) diagnose(pa *parsed) int {
-	name, code := a.oneName(pa, "diagnose")
-	if code != ExitOK {
-		return code
-	}
-	acct, code := a.getAccount(name)
+	acct, code := a.namedAccount(pa, "diagnose")
 	if code != ExitOK {
 		return code
 	}

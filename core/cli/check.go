@@ -167,11 +167,7 @@ func (a *app) rememberUIDValidity(accts []account.Account, results []status.Resu
 }
 
 func (a *app) sendTest(pa *parsed) int {
-	name, code := a.oneName(pa, "send-test")
-	if code != ExitOK {
-		return code
-	}
-	acct, code := a.getAccount(name)
+	acct, code := a.namedAccount(pa, "send-test")
 	if code != ExitOK {
 		return code
 	}
