@@ -95,6 +95,15 @@ func TestCLIEndToEnd(t *testing.T) {
 	h.control(`{"expire_access":true}`)
 	h.must(1, "", "check", "demo")
 
+	// Export, remove, import: the account comes back, without tokens.
+	export := h.dir + "/accounts-export.json"
+	h.must(0, "", "export", export)
+	h.must(0, "", "account", "remove", "demo")
+	h.must(3, "", "account", "show", "demo")
+	h.must(0, "", "import", export)
+	h.must(1, "", "check", "demo") // imported accounts carry no tokens
+	h.must(0, "", "authorize", "demo")
+
 	h.must(0, "", "logout", "demo")
 	h.must(1, "", "check", "demo")
 	h.must(0, "", "account", "remove", "demo")
