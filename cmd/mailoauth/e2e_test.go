@@ -107,5 +107,5 @@ func TestCLIEndToEnd(t *testing.T) {
 	h.must(0, "", "logout", "demo")
 	h.must(1, "", "check", "demo")
 	h.must(0, "", "account", "remove", "demo")
-	h.leakScan()
+	h.leakScan(export)
 }
