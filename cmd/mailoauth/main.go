@@ -7,8 +7,12 @@ import (
 	"os"
 
 	"mailoauth/core/cli"
+	"mailoauth/core/i18n"
+	"mailoauth/ui"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.Env{}))
+	os.Exit(cli.Main(os.Args[1:], cli.Env{RunGUI: func(lang i18n.Lang, configDir string, demo bool) int {
+		return ui.Run(ui.Options{Lang: lang, ConfigDir: configDir, Demo: demo})
+	}}))
 }

@@ -43,6 +43,9 @@ type Env struct {
 	RootCAs *x509.CertPool
 	// OpenBrowser replaces pkg/browser (nil: pkg/browser).
 	OpenBrowser func(url string) error
+	// RunGUI opens the window (cmd/mailoauth wires the ui package in);
+	// nil in builds without a window.
+	RunGUI func(lang i18n.Lang, configDir string, demo bool) int
 }
 
 type app struct {
@@ -92,8 +95,9 @@ func Main(args []string, env Env) int {
 		a.configDir = g.vals["config-dir"]
 	}
 	if len(cmd) == 0 && !hasHelp(rest) {
-		// Without a command the GUI starts; cmd/mailoauth only lands here
-		// when this build has no window.
+		if env.RunGUI != nil {
+			return env.RunGUI(a.lang, a.configDir, false)
+		}
 		fmt.Fprintln(env.Stderr, a.t("cli.no_gui"))
 		a.usage(env.Stderr)
 		return ExitUsage
@@ -263,6 +267,9 @@ func (a *app) usage(w io.Writer) {
 
 func init() {
 	commands["demo"] = command{run: func(a *app, _ *parsed) int {
+		if a.env.RunGUI != nil {
+			return a.env.RunGUI(a.lang, a.configDir, true)
+		}
 		fmt.Fprintln(a.env.Stderr, a.t("cli.no_gui"))
 		return ExitUsage
 	}}

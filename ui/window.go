@@ -1,0 +1,211 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+	"mailoauth/core/version"
+)
+
+// row is one account in the "Konten verwalten" window.
+type row struct {
+	name    string
+	overall *Light
+	lights  map[string]*Light
+	when    *widget.Label
+	problem *widget.Label
+	results map[string]status.Result
+}
+
+// Accounts is the main window's content: every account with its lights.
+type Accounts struct {
+	svc    Service
+	lang   i18n.Lang
+	win    fyne.Window
+	list   *fyne.Container
+	rows   map[string]*row
+	status *widget.Label
+	Object fyne.CanvasObject
+}
+
+func (u *Accounts) t(key string, args ...string) string {
+	m := i18n.Args{}
+	for i := 0; i+1 < len(args); i += 2 {
+		m[args[i]] = args[i+1]
+	}
+	return i18n.T(u.lang, key, m)
+}
+
+// NewAccounts builds the window content.
+func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
+	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}}
+	u.list = container.NewVBox()
+	u.status = widget.NewLabel("")
+	checkAll := widget.NewButton(u.t("ui.check_all"), func() { u.check(nil) })
+	about := widget.NewButton(u.t("ui.about"), func() {
+		dialog.ShowInformation(u.t("ui.about"), u.t("ui.about_text", "version", version.String()), win)
+	})
+	bar := container.NewHBox(checkAll, about)
+	u.Object = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(u.t("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar),
+		u.status, nil, nil, container.NewVScroll(u.list))
+	u.Reload()
+	return u
+}
+
+// Reload rebuilds the list from the store.
+func (u *Accounts) Reload() {
+	list, p := u.svc.Accounts()
+	u.list.RemoveAll()
+	u.rows = map[string]*row{}
+	if p != nil {
+		u.status.SetText(p.Message(u.lang))
+	}
+	if len(list) == 0 {
+		u.list.Add(widget.NewLabel(u.t("ui.no_accounts")))
+	}
+	for i := range list {
+		u.list.Add(u.newRow(&list[i]))
+	}
+	u.list.Refresh()
+}
+
+func (u *Accounts) newRow(a *account.Account) fyne.CanvasObject {
+	r := &row{name: a.Name, overall: newLight(levelWord(u.lang, status.Grey)), lights: map[string]*Light{},
+		when: widget.NewLabel(u.t("ui.never_checked")), problem: widget.NewLabel(""), results: map[string]status.Result{}}
+	r.problem.Wrapping = fyne.TextWrapWord
+	u.rows[a.Name] = r
+	lights := container.NewHBox()
+	for _, p := range account.Protocols {
+		l := newLight(strings.ToUpper(string(p)))
+		if !a.Server(p).Enabled {
+			l.Set(status.Grey, strings.ToUpper(string(p))+" –")
+		}
+		r.lights[string(p)] = l
+		lights.Add(l.Object)
+	}
+	name := widget.NewLabelWithStyle(a.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	buttons := container.NewHBox(
+		widget.NewButton(u.t("ui.check"), func() { u.check([]string{a.Name}) }),
+		widget.NewButton(u.t("ui.authorize"), func() { u.authorize(a.Name) }),
+		widget.NewButton(u.t("ui.card"), func() { u.showCard(a.Name) }),
+		widget.NewButton(u.t("ui.remove"), func() { u.remove(a.Name) }),
+	)
+	head := container.NewHBox(r.overall.Object, name, widget.NewLabel(a.Login), lights, r.when)
+	return widget.NewCard("", "", container.NewVBox(head, r.problem, buttons))
+}
+
+// check runs the checks off the UI goroutine; lights change as results come.
+func (u *Accounts) check(names []string) {
+	u.status.SetText(u.t("ui.checking"))
+	for _, n := range names {
+		if r := u.rows[n]; r != nil {
+			r.problem.SetText("")
+		}
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		u.svc.Check(ctx, names, func(res status.Result) {
+			fyne.Do(func() { u.show(res) })
+		})
+		fyne.Do(func() { u.status.SetText(u.t("ui.checked", "time", time.Now().Format("15:04:05"))) })
+	}()
+}
+
+// show puts one result on its account's row.
+func (u *Accounts) show(res status.Result) {
+	r := u.rows[res.Account]
+	if r == nil {
+		return
+	}
+	r.results[res.Protocol] = res
+	caption := strings.ToUpper(res.Protocol)
+	r.lights[res.Protocol].Set(res.Level, caption+" "+levelWord(u.lang, res.Level))
+	var levels []status.Level
+	// One line per distinct problem: a token problem hits every protocol
+	// alike and is said once, naming all of them.
+	var order []string
+	protos := map[string][]string{}
+	for _, p := range account.Protocols {
+		x, ok := r.results[string(p)]
+		if !ok {
+			continue
+		}
+		levels = append(levels, x.Level)
+		if x.Problem != nil {
+			line := x.Problem.Message(u.lang)
+			if fix := x.Problem.Fix(u.lang); fix != "" {
+				line += "\n  → " + fix
+			}
+			if _, seen := protos[line]; !seen {
+				order = append(order, line)
+			}
+			protos[line] = append(protos[line], strings.ToUpper(string(p)))
+		}
+	}
+	var lines []string
+	for _, l := range order {
+		lines = append(lines, strings.Join(protos[l], ", ")+": "+l)
+	}
+	w := status.Worst(levels...)
+	r.overall.Set(w, levelWord(u.lang, w))
+	r.when.SetText(u.t("ui.last_check", "time", res.At.Format("15:04:05")))
+	r.problem.SetText(strings.Join(lines, "\n"))
+}
+
+func (u *Accounts) authorize(name string) {
+	u.status.SetText(u.t("ui.authorizing", "name", name))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+		defer cancel()
+		user, p := u.svc.Authorize(ctx, name, func(url string) {
+			fyne.Do(func() { u.status.SetText(u.t("ui.open_url", "url", url)) })
+		})
+		fyne.Do(func() {
+			if p != nil {
+				dialog.ShowInformation(u.t("ui.authorize_failed"), p.Message(u.lang)+"\n\n"+p.Fix(u.lang), u.win)
+				u.status.SetText(p.Message(u.lang))
+				return
+			}
+			u.status.SetText(u.t("ui.authorized", "name", name, "user", user))
+			u.check([]string{name})
+		})
+	}()
+}
+
+func (u *Accounts) showCard(name string) {
+	fields := u.svc.Card(name)
+	form := container.NewVBox()
+	for _, f := range fields {
+		value := f.Value
+		copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(value) })
+		entry := widget.NewLabel(value)
+		entry.Wrapping = fyne.TextWrapBreak
+		form.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(f.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyBtn, entry))
+	}
+	d := dialog.NewCustom(u.t("ui.card_title", "name", name), u.t("ui.close"), container.NewVScroll(form), u.win)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+func (u *Accounts) remove(name string) {
+	dialog.ShowConfirm(u.t("ui.remove"), u.t("ui.remove_confirm", "name", name), func(ok bool) {
+		if !ok {
+			return
+		}
+		if p := u.svc.Remove(context.Background(), name); p != nil {
+			u.status.SetText(p.Message(u.lang))
+			return
+		}
+		u.Reload()
+	}, u.win)
+}

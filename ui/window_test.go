@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"mailoauth/core/account"
+	"mailoauth/core/card"
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+)
+
+type fakeService struct {
+	accounts []account.Account
+	results  []status.Result
+	removed  []string
+}
+
+func (f *fakeService) Accounts() ([]account.Account, *status.Problem) { return f.accounts, nil }
+func (f *fakeService) Check(_ context.Context, names []string, report func(status.Result)) {
+	for _, r := range f.results {
+		report(r)
+	}
+}
+func (f *fakeService) Authorize(context.Context, string, func(string)) (string, *status.Problem) {
+	return "anna@contoso.com", nil
+}
+func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {
+	f.removed = append(f.removed, name)
+	f.accounts = nil
+	return nil
+}
+func (f *fakeService) Card(string) []card.Field {
+	return []card.Field{{Key: "client_id", Label: "Client-ID", Value: "x"}}
+}
+
+func TestLightsAndProblemText(t *testing.T) {
+	test.NewTempApp(t)
+	a := account.Account{Name: "info", Login: "info@contoso.com", IMAP: account.DefaultServer(account.IMAP),
+		POP3: account.Server{}, SMTP: account.DefaultServer(account.SMTP)}
+	notAuth := status.New(status.Yellow, "tokens.not_authorized", "name", "info")
+	f := &fakeService{accounts: []account.Account{a}, results: []status.Result{
+		{Account: "info", Protocol: "imap", Level: status.Green},
+		{Account: "info", Protocol: "smtp", Level: status.Red, Problem: status.New(status.Red, "mailcheck.smtp.auth_disabled_tenant", "mailbox", "info@contoso.com")},
+		{Account: "other", Protocol: "imap", Level: status.Yellow, Problem: notAuth},
+	}}
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(f, i18n.DE, w)
+	w.SetContent(u.Object)
+	for _, r := range f.results {
+		u.show(r)
+	}
+	row := u.rows["info"]
+	if row.lights["imap"].Level != status.Green || row.lights["smtp"].Level != status.Red || row.overall.Level != status.Red {
+		t.Fatalf("lights: imap %s smtp %s overall %s", row.lights["imap"].Level, row.lights["smtp"].Level, row.overall.Level)
+	}
+	if row.lights["pop3"].Level != status.Grey {
+		t.Error("disabled POP3 not grey")
+	}
+	// The problem shows as text — what is wrong and what to do — not only as a colour.
+	if !strings.Contains(row.problem.Text, "SMTP: SMTP AUTH ist für die ganze Organisation ausgeschaltet") ||
+		!strings.Contains(row.problem.Text, "Set-TransportConfig -SmtpClientAuthenticationDisabled $false") {
+		t.Errorf("problem text: %q", row.problem.Text)
+	}
+	if !strings.Contains(row.overall.label.Text, "rot") {
+		t.Errorf("overall caption %q", row.overall.label.Text)
+	}
+}
+
+func TestRemoveAsksFirst(t *testing.T) {
+	test.NewTempApp(t)
+	f := &fakeService{accounts: []account.Account{{Name: "info", Login: "info@contoso.com"}}}
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(f, i18n.EN, w)
+	w.SetContent(u.Object)
+	u.remove("info")
+	if len(f.removed) != 0 {
+		t.Fatal("removed without asking")
+	}
+	// The confirmation dialog is on the window's overlay; confirm it.
+	ov := w.Canvas().Overlays().Top()
+	if ov == nil {
+		t.Fatal("no confirmation dialog")
+	}
+	var yes *widget.Button
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Yes" {
+			yes = b
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				find(x)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, x := range test.WidgetRenderer(w).Objects() {
+				find(x)
+			}
+		}
+	}
+	find(ov)
+	if yes == nil {
+		t.Fatal("no Yes button in the dialog")
+	}
+	test.Tap(yes)
+	if len(f.removed) != 1 || f.removed[0] != "info" {
+		t.Fatalf("removed: %v", f.removed)
+	}
+	if !strings.Contains(u.list.Objects[0].(*widget.Label).Text, "No accounts yet") {
+		t.Error("list not reloaded")
+	}
+}
