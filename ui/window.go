@@ -82,6 +82,7 @@ func (u *Accounts) newRow(a *account.Account) fyne.CanvasObject {
 	r := &row{name: a.Name, overall: newLight(levelWord(u.lang, status.Grey)), lights: map[string]*Light{},
 		when: widget.NewLabel(u.t("ui.never_checked")), problem: widget.NewLabel(""), results: map[string]status.Result{}}
 	r.problem.Wrapping = fyne.TextWrapWord
+	r.problem.Hide()
 	u.rows[a.Name] = r
 	lights := container.NewHBox()
 	for _, p := range account.Protocols {
@@ -160,6 +161,11 @@ func (u *Accounts) show(res status.Result) {
 	r.overall.Set(w, levelWord(u.lang, w))
 	r.when.SetText(u.t("ui.last_check", "time", res.At.Format("15:04:05")))
 	r.problem.SetText(strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		r.problem.Hide()
+	} else {
+		r.problem.Show()
+	}
 }
 
 func (u *Accounts) authorize(name string) {
