@@ -92,6 +92,8 @@ func startDemo(lang i18n.Lang) (Service, func(), error) {
 	}
 	tenant := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"
 	d := sb.Identity.Domains()[0]
+	svc.suggest = account.Input{Tenant: tenant, ClientID: identity.PublicClientID, Login: "dora@" + d,
+		IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr()}
 	for _, x := range []struct{ name, login, mailbox string }{
 		{"demo-gruen", "anna@" + d, ""}, {"demo-gelb", "bernd@" + d, ""}, {"demo-rot", "carla@" + d, "info@" + d},
 	} {

@@ -4,12 +4,17 @@ import (
 	"context"
 	"crypto/x509"
 	"net/http"
+	"os"
+	"path/filepath"
+	"time"
 
 	"mailoauth/core/account"
+	"mailoauth/core/applog"
 	"mailoauth/core/card"
 	"mailoauth/core/i18n"
 	"mailoauth/core/mailcheck"
 	"mailoauth/core/oauth"
+	"mailoauth/core/report"
 	"mailoauth/core/secret"
 	"mailoauth/core/status"
 	"mailoauth/core/tokens"
@@ -23,6 +28,17 @@ type Service interface {
 	Authorize(ctx context.Context, name string, onURL func(string)) (user string, p *status.Problem)
 	Remove(ctx context.Context, name string) *status.Problem
 	Card(name string) []card.Field
+	// Add validates and stores a new account (the client secret, if any,
+	// goes to the keyring only).
+	Add(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem)
+	SendTest(ctx context.Context, name, to string) status.Result
+	Diagnostics(ctx context.Context, name string) string
+	LogDir() string
+	// RemoveAll forgets every account, its keyring entries and the logs.
+	RemoveAll(ctx context.Context) *status.Problem
+	// Suggest returns values to prefill the wizard with (the demo knows its
+	// sandbox's tenant, app and a user; a real setup has none).
+	Suggest() account.Input
 }
 
 // coreService adapts the core packages, exactly as the CLI composes them.
@@ -33,7 +49,10 @@ type coreService struct {
 	check   mailcheck.Options
 	lang    i18n.Lang
 	browser func(string) error
+	suggest account.Input
 }
+
+func (s *coreService) Suggest() account.Input { return s.suggest }
 
 func newCoreService(dir string, secrets secret.Store, roots *x509.CertPool, hc *http.Client, lang i18n.Lang) *coreService {
 	store := account.Open(dir)
@@ -84,6 +103,88 @@ func (s *coreService) Remove(ctx context.Context, name string) *status.Problem {
 	}
 	s.tokens.Forget(name)
 	return s.store.Remove(name)
+}
+
+func (s *coreService) Add(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem) {
+	a, probs := in.Build()
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	if a.Flow == account.FlowApp && clientSecret == "" {
+		return nil, []*status.Problem{status.New(status.Red, "cli.app_needs_secret")}
+	}
+	a.HasClientSecret = clientSecret != ""
+	if p := s.store.Add(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	if clientSecret != "" {
+		if err := s.secrets.Set(ctx, secret.ClientSecretKey(a.Name), clientSecret); err != nil {
+			s.store.Remove(a.Name)
+			if p, ok := status.AsProblem(err); ok {
+				return nil, []*status.Problem{p}
+			}
+			return nil, []*status.Problem{status.New(status.Red, "secret.failed")}
+		}
+	}
+	return a, nil
+}
+
+func (s *coreService) SendTest(ctx context.Context, name, to string) status.Result {
+	a, p := s.store.Get(name)
+	if p == nil && !a.SMTP.Enabled {
+		p = status.New(status.Red, "cli.send_test.smtp_off", "name", name)
+	}
+	if p == nil && to != "" {
+		to, p = account.ParseAddress("to", to)
+	}
+	var tok string
+	if p == nil {
+		tok, p = s.tokens.AccessToken(ctx, a)
+	}
+	if p != nil {
+		return status.Result{Account: name, Protocol: string(account.SMTP), Level: p.Level, Problem: p}
+	}
+	if to == "" {
+		to = a.MailboxAddress()
+	}
+	t := mailcheck.Target{Account: a.Name, Protocol: account.SMTP, Server: a.SMTP, User: a.MailboxAddress()}
+	return mailcheck.SendTest(ctx, t, tok, to, s.lang, s.check)
+}
+
+func (s *coreService) Diagnostics(ctx context.Context, name string) string {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return p.Message(s.lang)
+	}
+	var claims *oauth.Claims
+	c, tokP := s.tokens.Claims(ctx, a)
+	if tokP == nil {
+		claims = &c
+	}
+	job := mailcheck.Job{Account: a, Token: func(ctx context.Context) (string, *status.Problem) { return s.tokens.AccessToken(ctx, a) }}
+	res := mailcheck.Run(ctx, []mailcheck.Job{job}, mailcheck.RunOptions{Check: s.check}, nil)
+	return report.Diagnostics(a, claims, tokP, res, s.lang, time.Now())
+}
+
+func (s *coreService) LogDir() string {
+	d, _ := applog.Dir()
+	return d
+}
+
+func (s *coreService) RemoveAll(ctx context.Context) *status.Problem {
+	list, _ := s.store.List()
+	for _, a := range list {
+		if p := s.Remove(ctx, a.Name); p != nil {
+			return p
+		}
+	}
+	if d := s.LogDir(); d != "" {
+		files, _ := filepath.Glob(filepath.Join(d, "mailoauth.log*"))
+		for _, f := range files {
+			os.Remove(f)
+		}
+	}
+	return nil
 }
 
 func (s *coreService) Card(name string) []card.Field {

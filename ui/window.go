@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type Accounts struct {
 	win    fyne.Window
 	list   *fyne.Container
 	rows   map[string]*row
+	last   map[string]status.Result // by account/protocol, kept across reloads
 	status *widget.Label
 	Object fyne.CanvasObject
 }
@@ -47,14 +49,34 @@ func (u *Accounts) t(key string, args ...string) string {
 
 // NewAccounts builds the window content.
 func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
-	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}}
+	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}, last: map[string]status.Result{}}
 	u.list = container.NewVBox()
 	u.status = widget.NewLabel("")
 	checkAll := widget.NewButton(u.t("ui.check_all"), func() { u.check(nil) })
+	add := widget.NewButton(u.t("ui.add"), u.openWizard)
+	add.Importance = widget.HighImportance
 	about := widget.NewButton(u.t("ui.about"), func() {
 		dialog.ShowInformation(u.t("ui.about"), u.t("ui.about_text", "version", version.String()), win)
 	})
-	bar := container.NewHBox(checkAll, about)
+	logs := widget.NewButton(u.t("ui.open_logs"), func() {
+		if d := svc.LogDir(); d != "" {
+			if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: d}); err != nil {
+				u.status.SetText(d)
+			}
+		}
+	})
+	wipe := widget.NewButton(u.t("ui.remove_all"), func() {
+		dialog.ShowConfirm(u.t("ui.remove_all"), u.t("ui.remove_all_confirm"), func(ok bool) {
+			if !ok {
+				return
+			}
+			if p := svc.RemoveAll(context.Background()); p != nil {
+				u.status.SetText(p.Message(u.lang))
+			}
+			u.Reload()
+		}, win)
+	})
+	bar := container.NewHBox(add, checkAll, logs, about, wipe)
 	u.Object = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(u.t("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar),
 		u.status, nil, nil, container.NewVScroll(u.list))
 	u.Reload()
@@ -74,6 +96,9 @@ func (u *Accounts) Reload() {
 	}
 	for i := range list {
 		u.list.Add(u.newRow(&list[i]))
+	}
+	for _, r := range u.last {
+		u.show(r)
 	}
 	u.list.Refresh()
 }
@@ -98,6 +123,8 @@ func (u *Accounts) newRow(a *account.Account) fyne.CanvasObject {
 		widget.NewButton(u.t("ui.check"), func() { u.check([]string{a.Name}) }),
 		widget.NewButton(u.t("ui.authorize"), func() { u.authorize(a.Name) }),
 		widget.NewButton(u.t("ui.card"), func() { u.showCard(a.Name) }),
+		widget.NewButton(u.t("ui.send_test"), func() { u.sendTest(a.Name, a.MailboxAddress()) }),
+		widget.NewButton(u.t("ui.diagnostics"), func() { u.diagnostics(a.Name) }),
 		widget.NewButton(u.t("ui.remove"), func() { u.remove(a.Name) }),
 	)
 	head := container.NewHBox(r.overall.Object, name, widget.NewLabel(a.Login), lights, r.when)
@@ -128,6 +155,7 @@ func (u *Accounts) show(res status.Result) {
 	if r == nil {
 		return
 	}
+	u.last[res.Account+"/"+res.Protocol] = res
 	r.results[res.Protocol] = res
 	caption := strings.ToUpper(res.Protocol)
 	r.lights[res.Protocol].Set(res.Level, caption+" "+levelWord(u.lang, res.Level))
@@ -214,4 +242,70 @@ func (u *Accounts) remove(name string) {
 		}
 		u.Reload()
 	}, u.win)
+}
+
+func (u *Accounts) openWizard() {
+	w := fyne.CurrentApp().NewWindow(u.t("ui.wiz.window"))
+	z := NewWizard(u.svc, u.lang, w, func(name string) {
+		w.Close()
+		u.Reload()
+		u.check([]string{name})
+		u.showCard(name)
+	})
+	w.SetContent(z.Object)
+	w.Resize(fyne.NewSize(720, 620))
+	w.Show()
+}
+
+func (u *Accounts) sendTest(name, mailbox string) {
+	to := widget.NewEntry()
+	to.SetText(mailbox)
+	dialog.ShowForm(u.t("ui.send_test"), u.t("ui.send"), u.t("ui.wiz.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(u.t("ui.recipient"), to)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			u.status.SetText(u.t("ui.sending"))
+			addr := to.Text
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				r := u.svc.SendTest(ctx, name, addr)
+				fyne.Do(func() {
+					if r.Problem != nil {
+						u.status.SetText(r.Problem.Message(u.lang) + " → " + r.Problem.Fix(u.lang))
+						return
+					}
+					u.status.SetText(u.t("ui.sent", "to", addr))
+				})
+			}()
+		}, u.win)
+}
+
+func (u *Accounts) diagnostics(name string) {
+	u.status.SetText(u.t("ui.checking"))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		text := u.svc.Diagnostics(ctx, name)
+		fyne.Do(func() {
+			u.status.SetText("")
+			body := widget.NewMultiLineEntry()
+			body.SetText(text)
+			body.Wrapping = fyne.TextWrapOff
+			copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(text) })
+			save := widget.NewButton(u.t("ui.save"), func() {
+				dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
+					if err != nil || wc == nil {
+						return
+					}
+					defer wc.Close()
+					wc.Write([]byte(text))
+				}, u.win)
+			})
+			d := dialog.NewCustom(u.t("ui.diagnostics"), u.t("ui.close"), container.NewBorder(nil, container.NewHBox(copyBtn, save), nil, nil, body), u.win)
+			d.Resize(fyne.NewSize(900, 600))
+			d.Show()
+		})
+	}()
 }

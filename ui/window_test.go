@@ -116,3 +116,22 @@ func TestRemoveAsksFirst(t *testing.T) {
 		t.Error("list not reloaded")
 	}
 }
+
+func (f *fakeService) Add(_ context.Context, in account.Input, _ string) (*account.Account, []*status.Problem) {
+	a, probs := in.Build()
+	if len(probs) == 0 {
+		f.accounts = append(f.accounts, *a)
+	}
+	return a, probs
+}
+func (f *fakeService) SendTest(context.Context, string, string) status.Result {
+	return status.Result{Level: status.Green}
+}
+func (f *fakeService) Diagnostics(context.Context, string) string { return "report" }
+func (f *fakeService) LogDir() string                             { return "" }
+func (f *fakeService) RemoveAll(context.Context) *status.Problem {
+	f.accounts = nil
+	return nil
+}
+
+func (f *fakeService) Suggest() account.Input { return account.Input{} }

@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+)
+
+// Wizard walks a new account through welcome, tenant and app, mailbox,
+// authorize and verify. Each step is validated by the core's own parsers
+// before Next; the message stands under the field.
+type Wizard struct {
+	svc   Service
+	lang  i18n.Lang
+	win   fyne.Window
+	done  func(name string)
+	step  int
+	body  *fyne.Container
+	back  *widget.Button
+	next  *widget.Button
+	title *widget.Label
+
+	name, tenant, clientID, secret, login, mailbox *widget.Entry
+	flow                                           *widget.Select
+	proto                                          map[account.Protocol]*widget.Check
+	server                                         map[account.Protocol]*widget.Entry
+	errs                                           map[string]*widget.Label
+	saved                                          *account.Account
+	authStatus                                     *widget.Label
+	cancel                                         context.CancelFunc
+	Object                                         fyne.CanvasObject
+	lights                                         map[string]*Light
+	verifyInfo                                     *widget.Label
+}
+
+func (z *Wizard) t(key string, args ...string) string {
+	m := i18n.Args{}
+	for i := 0; i+1 < len(args); i += 2 {
+		m[args[i]] = args[i+1]
+	}
+	return i18n.T(z.lang, key, m)
+}
+
+// NewWizard builds the wizard; done is called with the new account's name.
+func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) *Wizard {
+	z := &Wizard{svc: svc, lang: lang, win: win, done: done, errs: map[string]*widget.Label{},
+		proto: map[account.Protocol]*widget.Check{}, server: map[account.Protocol]*widget.Entry{}, lights: map[string]*Light{}}
+	for _, f := range []string{"name", "tenant", "client_id", "login", "mailbox", "imap", "pop3", "smtp", "protocols", "flow", "client_secret"} {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.DangerImportance
+		l.Hide()
+		z.errs[f] = l
+	}
+	z.name, z.tenant, z.clientID, z.login, z.mailbox = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	z.secret = widget.NewPasswordEntry()
+	z.tenant.SetPlaceHolder("https://login.microsoftonline.com/<tenant>/")
+	z.clientID.SetPlaceHolder("00000000-0000-0000-0000-000000000000")
+	z.login.SetPlaceHolder("anna@contoso.com")
+	z.mailbox.SetPlaceHolder(z.t("ui.wiz.mailbox_same"))
+	sug := svc.Suggest()
+	z.tenant.SetText(sug.Tenant)
+	z.clientID.SetText(sug.ClientID)
+	z.login.SetText(sug.Login)
+	z.flow = widget.NewSelect([]string{z.t("ui.wiz.flow_browser"), z.t("ui.wiz.flow_app")}, nil)
+	z.flow.SetSelectedIndex(0)
+	for _, p := range account.Protocols {
+		d := account.DefaultServer(p)
+		z.proto[p] = widget.NewCheck(strings.ToUpper(string(p)), nil)
+		z.proto[p].SetChecked(true)
+		e := widget.NewEntry()
+		e.SetText(fmt.Sprintf("%s:%d", d.Host, d.Port))
+		if v := map[account.Protocol]string{account.IMAP: sug.IMAP, account.POP3: sug.POP3, account.SMTP: sug.SMTP}[p]; v != "" {
+			e.SetText(v)
+		}
+		z.server[p] = e
+	}
+	z.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	z.body = container.NewVBox()
+	z.back = widget.NewButton(z.t("ui.wiz.back"), func() { z.show(z.step - 1) })
+	z.next = widget.NewButton(z.t("ui.wiz.next"), z.onNext)
+	z.next.Importance = widget.HighImportance
+	z.Object = container.NewBorder(z.title, container.NewHBox(z.back, z.next), nil, nil, container.NewVScroll(z.body))
+	z.show(0)
+	return z
+}
+
+func (z *Wizard) field(label string, e fyne.CanvasObject, errKey string) fyne.CanvasObject {
+	return container.NewVBox(widget.NewLabel(label), e, z.errs[errKey])
+}
+
+func (z *Wizard) show(step int) {
+	if step < 0 {
+		return
+	}
+	z.step = step
+	z.body.RemoveAll()
+	z.back.Enable()
+	z.next.SetText(z.t("ui.wiz.next"))
+	z.next.Enable()
+	switch step {
+	case 0:
+		z.back.Disable()
+		z.title.SetText(z.t("ui.wiz.welcome_title"))
+		z.body.Add(widgetText(z.t("ui.wiz.welcome")))
+		z.body.Add(widgetText(z.t("ui.wiz.register_steps")))
+		for _, v := range []string{"http://localhost", "IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send", "offline_access"} {
+			val := v
+			z.body.Add(container.NewHBox(widget.NewLabel(val), widget.NewButton(z.t("ui.copy"), func() {
+				fyne.CurrentApp().Clipboard().SetContent(val)
+			})))
+		}
+	case 1:
+		z.title.SetText(z.t("ui.wiz.tenant_title"))
+		z.body.Add(z.field(z.t("ui.wiz.name"), z.name, "name"))
+		z.body.Add(z.field(z.t("ui.wiz.tenant"), z.tenant, "tenant"))
+		z.body.Add(z.field(z.t("ui.wiz.client_id"), z.clientID, "client_id"))
+		z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
+		z.body.Add(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
+	case 2:
+		z.title.SetText(z.t("ui.wiz.mailbox_title"))
+		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))
+		z.body.Add(z.field(z.t("ui.wiz.mailbox"), z.mailbox, "mailbox"))
+		for _, p := range account.Protocols {
+			z.body.Add(container.NewBorder(nil, z.errs[string(p)], z.proto[p], nil, z.server[p]))
+		}
+		z.body.Add(z.errs["protocols"])
+	case 3:
+		z.title.SetText(z.t("ui.wiz.authorize_title"))
+		z.back.Disable() // the account is saved; going back would add it twice
+		z.authStatus = widget.NewLabel(z.t("ui.wiz.authorize_hint"))
+		z.authStatus.Wrapping = fyne.TextWrapWord
+		progress := widget.NewProgressBarInfinite()
+		progress.Hide()
+		cancel := widget.NewButton(z.t("ui.wiz.cancel"), func() {
+			if z.cancel != nil {
+				z.cancel()
+			}
+		})
+		cancel.Hide()
+		z.next.Disable()
+		var start *widget.Button
+		start = widget.NewButton(z.t("ui.authorize"), func() {
+			start.Disable()
+			progress.Show()
+			progress.Start()
+			cancel.Show()
+			ctx, c := context.WithCancel(context.Background())
+			z.cancel = c
+			deadline := time.Now().Add(5 * time.Minute)
+			z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")))
+			go func() {
+				user, p := z.svc.Authorize(ctx, z.saved.Name, func(u string) {
+					fyne.Do(func() {
+						z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
+					})
+				})
+				fyne.Do(func() {
+					progress.Stop()
+					progress.Hide()
+					cancel.Hide()
+					start.Enable()
+					if p != nil {
+						z.authStatus.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+						return
+					}
+					msg := z.t("ui.authorized", "name", z.saved.Name, "user", user)
+					if !strings.EqualFold(user, z.saved.Login) {
+						msg += "\n" + z.t("ui.wiz.user_mismatch", "user", user, "login", z.saved.Login)
+					}
+					z.authStatus.SetText(msg)
+					z.next.Enable()
+				})
+			}()
+		})
+		start.Importance = widget.HighImportance
+		z.body.Add(z.authStatus)
+		z.body.Add(container.NewHBox(start, cancel))
+		z.body.Add(progress)
+	case 4:
+		z.title.SetText(z.t("ui.wiz.verify_title"))
+		z.back.Disable()
+		z.next.SetText(z.t("ui.wiz.finish"))
+		z.verifyInfo = widget.NewLabel("")
+		z.verifyInfo.Wrapping = fyne.TextWrapWord
+		for _, p := range account.Protocols {
+			l := newLight(strings.ToUpper(string(p)))
+			z.lights[string(p)] = l
+			z.body.Add(l.Object)
+		}
+		z.body.Add(z.verifyInfo)
+		name := z.saved.Name
+		go z.svc.Check(context.Background(), []string{name}, func(r status.Result) {
+			fyne.Do(func() { z.showResult(r) })
+		})
+	}
+	z.body.Refresh()
+}
+
+func (z *Wizard) showResult(r status.Result) {
+	l := z.lights[r.Protocol]
+	if l == nil {
+		return
+	}
+	l.Set(r.Level, strings.ToUpper(r.Protocol)+" "+levelWord(z.lang, r.Level)+fmt.Sprintf(" (%d ms)", r.Duration.Milliseconds()))
+	if r.Problem != nil {
+		z.verifyInfo.SetText(strings.TrimSpace(z.verifyInfo.Text + "\n" + strings.ToUpper(r.Protocol) + ": " + r.Problem.Message(z.lang) + "\n→ " + r.Problem.Fix(z.lang)))
+	}
+}
+
+func widgetText(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (z *Wizard) setErrs(probs []*status.Problem) {
+	for _, l := range z.errs {
+		l.Hide()
+	}
+	for _, p := range probs {
+		f := p.Args["field"]
+		f = strings.TrimSuffix(f, "_security")
+		l := z.errs[f]
+		if l == nil {
+			l = z.errs["protocols"]
+		}
+		l.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+		l.Show()
+	}
+}
+
+func (z *Wizard) input() account.Input {
+	in := account.Input{Name: z.name.Text, Tenant: z.tenant.Text, ClientID: z.clientID.Text, Login: z.login.Text, Mailbox: z.mailbox.Text}
+	if z.flow.SelectedIndex() == 1 {
+		in.Flow = "app"
+	}
+	val := func(p account.Protocol) string {
+		if !z.proto[p].Checked {
+			return "off"
+		}
+		return z.server[p].Text
+	}
+	in.IMAP, in.POP3, in.SMTP = val(account.IMAP), val(account.POP3), val(account.SMTP)
+	return in
+}
+
+// onNext validates the current step with the core's parsers.
+func (z *Wizard) onNext() {
+	switch z.step {
+	case 1:
+		var probs []*status.Problem
+		if _, p := account.ParseName(z.name.Text); p != nil {
+			probs = append(probs, p)
+		}
+		if _, _, p := account.ParseTenant(z.tenant.Text); p != nil {
+			probs = append(probs, p)
+		}
+		if _, p := account.ParseClientID(z.clientID.Text); p != nil {
+			probs = append(probs, p)
+		}
+		if z.flow.SelectedIndex() == 1 && z.secret.Text == "" {
+			probs = append(probs, status.New(status.Red, "cli.app_needs_secret", "field", "client_secret"))
+		}
+		z.setErrs(probs)
+		if len(probs) > 0 {
+			return
+		}
+	case 2:
+		_, probs := z.input().Build()
+		z.setErrs(probs)
+		if len(probs) > 0 {
+			return
+		}
+		a, probs := z.svc.Add(context.Background(), z.input(), z.secret.Text)
+		z.setErrs(probs)
+		if len(probs) > 0 {
+			return
+		}
+		z.saved = a
+		if a.Flow == account.FlowApp {
+			z.show(4) // app-only access has nothing to authorize
+			return
+		}
+	case 4:
+		if z.done != nil {
+			z.done(z.saved.Name)
+		}
+		return
+	}
+	z.show(z.step + 1)
+}

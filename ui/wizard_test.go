@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"mailoauth/core/i18n"
+)
+
+func TestWizardValidatesBeforeNext(t *testing.T) {
+	test.NewTempApp(t)
+	f := &fakeService{}
+	w := test.NewTempWindow(t, nil)
+	var done string
+	z := NewWizard(f, i18n.DE, w, func(n string) { done = n })
+	w.SetContent(z.Object)
+	test.Tap(z.next) // welcome → tenant and app
+	if z.step != 1 {
+		t.Fatalf("step %d", z.step)
+	}
+	test.Type(z.name, "info")
+	test.Type(z.tenant, "https://login/microsoftonline.com/0b3c1a2d-4e5f-6789-abcd-ef0123456789/")
+	test.Type(z.clientID, "anna@contoso.com")
+	test.Tap(z.next)
+	if z.step != 1 {
+		t.Fatal("Next was not blocked by a bad tenant")
+	}
+	if !z.errs["tenant"].Visible() || !strings.Contains(z.errs["tenant"].Text, "Meinten Sie https://login.microsoftonline.com/0b3c1a2d") {
+		t.Errorf("tenant message: %q", z.errs["tenant"].Text)
+	}
+	if !strings.Contains(z.errs["client_id"].Text, "E-Mail-Adresse") {
+		t.Errorf("client ID message: %q", z.errs["client_id"].Text)
+	}
+	z.tenant.SetText("contoso.onmicrosoft.com")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	test.Tap(z.next)
+	if z.step != 2 || z.errs["tenant"].Visible() {
+		t.Fatalf("step %d after fixing the fields", z.step)
+	}
+	test.Type(z.login, "anna")
+	test.Tap(z.next)
+	if z.step != 2 || !strings.Contains(z.errs["login"].Text, "@") {
+		t.Fatalf("bad login accepted: %q", z.errs["login"].Text)
+	}
+	z.login.SetText("anna@contoso.com")
+	z.proto["pop3"].SetChecked(false)
+	test.Tap(z.next)
+	if z.step != 3 || len(f.accounts) != 1 || f.accounts[0].POP3.Enabled || f.accounts[0].IMAP.Host != "outlook.office365.com" {
+		t.Fatalf("step %d, accounts %+v", z.step, f.accounts)
+	}
+	if z.next.Disabled() == false {
+		t.Error("Next enabled before the sign-in")
+	}
+	_ = done
+}
