@@ -3,11 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -69,7 +72,9 @@ func Run(opts Options) int {
 // memory keyring and three accounts: one all green, one not yet authorized
 // (yellow) and one whose login has no rights on its mailbox (red).
 func startDemo(lang i18n.Lang) (Service, func(), error) {
-	sb, err := sandbox.Start(sandbox.Options{AutoConsent: true})
+	// The consent page stays on, so the user's own browser shows it when
+	// they click Authorize (it will warn about the sandbox's private CA).
+	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,15 +86,11 @@ func startDemo(lang i18n.Lang) (Service, func(), error) {
 	cleanup := func() { sb.Close(); os.RemoveAll(dir) }
 	hc := sb.Identity.HTTPClient()
 	svc := newCoreService(filepath.Join(dir, "config"), &secret.Memory{}, sb.CA.Pool(), hc, lang)
-	// The demo's "browser" follows the sign-in inside the process.
-	svc.browser = func(u string) error {
-		resp, err := hc.Get(u)
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-		return err
-	}
+	// The demo accounts are signed in at start by a stand-in browser that
+	// accepts the consent page inside the process; afterwards Authorize
+	// uses the system browser.
+	svc.browser = consentingBrowser(hc)
+	defer func() { svc.browser = nil }()
 	tenant := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"
 	d := sb.Identity.Domains()[0]
 	svc.suggest = account.Input{Tenant: tenant, ClientID: identity.PublicClientID, Login: "dora@" + d,
@@ -115,4 +116,49 @@ func startDemo(lang i18n.Lang) (Service, func(), error) {
 		}
 	}
 	return svc, cleanup, nil
+}
+
+// consentingBrowser follows a sign-in like a user who clicks Accept.
+func consentingBrowser(hc *http.Client) func(string) error {
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return func(u string) error {
+		resp, err := c.Get(u)
+		if err != nil {
+			return err
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			id := between(string(page), `name="request" value="`, `"`)
+			user := between(string(page), `name="user" value="`, `"`)
+			action := strings.Replace(u[:strings.Index(u, "?")], "/authorize", "/consent", 1)
+			resp, err = c.PostForm(action, url.Values{"request": {id}, "user": {html.UnescapeString(user)}, "answer": {"accept"}})
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+		}
+		if loc := resp.Header.Get("Location"); loc != "" {
+			r, err := http.Get(loc)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+		}
+		return nil
+	}
+}
+
+func between(s, a, b string) string {
+	i := strings.Index(s, a)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(a):]
+	if j := strings.Index(s, b); j >= 0 {
+		return s[:j]
+	}
+	return ""
 }

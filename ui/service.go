@@ -31,6 +31,8 @@ type Service interface {
 	// Add validates and stores a new account (the client secret, if any,
 	// goes to the keyring only).
 	Add(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem)
+	// Update replaces an existing account's settings (same name).
+	Update(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem)
 	SendTest(ctx context.Context, name, to string) status.Result
 	Diagnostics(ctx context.Context, name string) string
 	LogDir() string
@@ -126,6 +128,36 @@ func (s *coreService) Add(ctx context.Context, in account.Input, clientSecret st
 			return nil, []*status.Problem{status.New(status.Red, "secret.failed")}
 		}
 	}
+	return a, nil
+}
+
+func (s *coreService) Update(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem) {
+	old, p := s.store.Get(in.Name)
+	if p != nil {
+		return nil, []*status.Problem{p}
+	}
+	a, probs := in.Build()
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
+	a.UIDValidity = old.UIDValidity
+	if a.Flow == account.FlowApp && !a.HasClientSecret {
+		return nil, []*status.Problem{status.New(status.Red, "cli.app_needs_secret")}
+	}
+	if clientSecret != "" {
+		if err := s.secrets.Set(ctx, secret.ClientSecretKey(a.Name), clientSecret); err != nil {
+			if p, ok := status.AsProblem(err); ok {
+				return nil, []*status.Problem{p}
+			}
+			return nil, []*status.Problem{status.New(status.Red, "secret.failed")}
+		}
+	}
+	if p := s.store.Update(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	// New settings may need new permissions: the cached access token goes.
+	s.tokens.Forget(a.Name)
 	return a, nil
 }
 

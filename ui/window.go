@@ -122,6 +122,7 @@ func (u *Accounts) newRow(a *account.Account) fyne.CanvasObject {
 	buttons := container.NewHBox(
 		widget.NewButton(u.t("ui.check"), func() { u.check([]string{a.Name}) }),
 		widget.NewButton(u.t("ui.authorize"), func() { u.authorize(a.Name) }),
+		widget.NewButton(u.t("ui.edit"), func() { u.openEditor(a) }),
 		widget.NewButton(u.t("ui.card"), func() { u.showCard(a.Name) }),
 		widget.NewButton(u.t("ui.send_test"), func() { u.sendTest(a.Name, a.MailboxAddress()) }),
 		widget.NewButton(u.t("ui.diagnostics"), func() { u.diagnostics(a.Name) }),
@@ -251,6 +252,18 @@ func (u *Accounts) openWizard() {
 		u.Reload()
 		u.check([]string{name})
 		u.showCard(name)
+	})
+	w.SetContent(z.Object)
+	w.Resize(fyne.NewSize(720, 620))
+	w.Show()
+}
+
+func (u *Accounts) openEditor(a *account.Account) {
+	w := fyne.CurrentApp().NewWindow(u.t("ui.wiz.edit_window", "name", a.Name))
+	z := NewEditWizard(u.svc, u.lang, w, a, func(name string) {
+		w.Close()
+		u.Reload()
+		u.check([]string{name})
 	})
 	w.SetContent(z.Object)
 	w.Resize(fyne.NewSize(720, 620))

@@ -135,3 +135,15 @@ func (f *fakeService) RemoveAll(context.Context) *status.Problem {
 }
 
 func (f *fakeService) Suggest() account.Input { return account.Input{} }
+
+func (f *fakeService) Update(_ context.Context, in account.Input, _ string) (*account.Account, []*status.Problem) {
+	a, probs := in.Build()
+	if len(probs) == 0 {
+		for i := range f.accounts {
+			if f.accounts[i].Name == a.Name {
+				f.accounts[i] = *a
+			}
+		}
+	}
+	return a, probs
+}

@@ -33,12 +33,14 @@ type Wizard struct {
 	flow                                           *widget.Select
 	proto                                          map[account.Protocol]*widget.Check
 	server                                         map[account.Protocol]*widget.Entry
+	security                                       map[account.Protocol]*widget.Select
 	errs                                           map[string]*widget.Label
 	saved                                          *account.Account
 	authStatus                                     *widget.Label
 	cancel                                         context.CancelFunc
 	Object                                         fyne.CanvasObject
 	lights                                         map[string]*Light
+	editing                                        bool
 	verifyInfo                                     *widget.Label
 }
 
@@ -50,10 +52,41 @@ func (z *Wizard) t(key string, args ...string) string {
 	return i18n.T(z.lang, key, m)
 }
 
+// NewEditWizard opens the wizard on an existing account: its name stays,
+// everything else can change; authorizing again is optional.
+func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Account, done func(string)) *Wizard {
+	z := NewWizard(svc, lang, win, done)
+	z.editing = true
+	z.name.SetText(a.Name)
+	z.name.Disable()
+	z.tenant.SetText(a.Authority + "/" + a.Tenant + "/")
+	z.clientID.SetText(a.ClientID)
+	z.login.SetText(a.Login)
+	z.mailbox.SetText(a.Mailbox)
+	if a.Flow == account.FlowApp {
+		z.flow.SetSelectedIndex(1)
+	}
+	for _, p := range account.Protocols {
+		srv := a.Server(p)
+		z.proto[p].SetChecked(srv.Enabled)
+		if srv.Enabled {
+			z.server[p].SetText(fmt.Sprintf("%s:%d", srv.Host, srv.Port))
+			if srv.Security == account.TLS {
+				z.security[p].SetSelectedIndex(1)
+			} else {
+				z.security[p].SetSelectedIndex(2)
+			}
+		}
+	}
+	z.show(1)
+	return z
+}
+
 // NewWizard builds the wizard; done is called with the new account's name.
 func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) *Wizard {
 	z := &Wizard{svc: svc, lang: lang, win: win, done: done, errs: map[string]*widget.Label{},
-		proto: map[account.Protocol]*widget.Check{}, server: map[account.Protocol]*widget.Entry{}, lights: map[string]*Light{}}
+		proto: map[account.Protocol]*widget.Check{}, server: map[account.Protocol]*widget.Entry{}, lights: map[string]*Light{},
+		security: map[account.Protocol]*widget.Select{}}
 	for _, f := range []string{"name", "tenant", "client_id", "login", "mailbox", "imap", "pop3", "smtp", "protocols", "flow", "client_secret"} {
 		l := widget.NewLabel("")
 		l.Wrapping = fyne.TextWrapWord
@@ -83,6 +116,10 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 			e.SetText(v)
 		}
 		z.server[p] = e
+		// "by port" lets the core infer the mode (993/995/465 TLS, else STARTTLS).
+		sel := widget.NewSelect([]string{z.t("ui.wiz.sec_auto"), "SSL/TLS", "STARTTLS"}, nil)
+		sel.SetSelectedIndex(0)
+		z.security[p] = sel
 	}
 	z.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	z.body = container.NewVBox()
@@ -131,7 +168,7 @@ func (z *Wizard) show(step int) {
 		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))
 		z.body.Add(z.field(z.t("ui.wiz.mailbox"), z.mailbox, "mailbox"))
 		for _, p := range account.Protocols {
-			z.body.Add(container.NewBorder(nil, z.errs[string(p)], z.proto[p], nil, z.server[p]))
+			z.body.Add(container.NewBorder(nil, z.errs[string(p)], z.proto[p], z.security[p], z.server[p]))
 		}
 		z.body.Add(z.errs["protocols"])
 	case 3:
@@ -147,7 +184,9 @@ func (z *Wizard) show(step int) {
 			}
 		})
 		cancel.Hide()
-		z.next.Disable()
+		if !z.editing {
+			z.next.Disable() // a new account must sign in once; an edited one may keep its sign-in
+		}
 		var start *widget.Button
 		start = widget.NewButton(z.t("ui.authorize"), func() {
 			start.Disable()
@@ -251,6 +290,10 @@ func (z *Wizard) input() account.Input {
 		return z.server[p].Text
 	}
 	in.IMAP, in.POP3, in.SMTP = val(account.IMAP), val(account.POP3), val(account.SMTP)
+	sec := func(p account.Protocol) string {
+		return map[int]string{1: "tls", 2: "starttls"}[z.security[p].SelectedIndex()]
+	}
+	in.IMAPSecurity, in.POP3Security, in.SMTPSecurity = sec(account.IMAP), sec(account.POP3), sec(account.SMTP)
 	return in
 }
 
@@ -281,7 +324,11 @@ func (z *Wizard) onNext() {
 		if len(probs) > 0 {
 			return
 		}
-		a, probs := z.svc.Add(context.Background(), z.input(), z.secret.Text)
+		add := z.svc.Add
+		if z.editing {
+			add = z.svc.Update
+		}
+		a, probs := add(context.Background(), z.input(), z.secret.Text)
 		z.setErrs(probs)
 		if len(probs) > 0 {
 			return

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"mailoauth/core/account"
 	"mailoauth/core/i18n"
 )
 
@@ -54,4 +55,26 @@ func TestWizardValidatesBeforeNext(t *testing.T) {
 		t.Error("Next enabled before the sign-in")
 	}
 	_ = done
+}
+
+func TestEditKeepsNameAndUpdates(t *testing.T) {
+	test.NewTempApp(t)
+	a, _ := account.Input{Name: "info", Login: "info@contoso.com", Tenant: "contoso.onmicrosoft.com",
+		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718"}.Build()
+	f := &fakeService{accounts: []account.Account{*a}}
+	w := test.NewTempWindow(t, nil)
+	z := NewEditWizard(f, i18n.EN, w, a, nil)
+	w.SetContent(z.Object)
+	if z.step != 1 || !z.name.Disabled() || z.tenant.Text != "https://login.microsoftonline.com/contoso.onmicrosoft.com/" {
+		t.Fatalf("edit start: step %d, tenant %q", z.step, z.tenant.Text)
+	}
+	test.Tap(z.next)
+	z.proto[account.POP3].SetChecked(false)
+	test.Tap(z.next)
+	if z.step != 3 || f.accounts[0].POP3.Enabled || len(f.accounts) != 1 {
+		t.Fatalf("update: step %d %+v", z.step, f.accounts)
+	}
+	if z.next.Disabled() {
+		t.Error("an edited account must not be forced to sign in again")
+	}
 }
