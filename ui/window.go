@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,11 @@ type Accounts struct {
 	rows   map[string]*row
 	last   map[string]status.Result // by account/protocol, kept across reloads
 	status *widget.Label
+	stop   *widget.Button
+	cancel context.CancelFunc
+	// showMu guards rows' results: with the GL driver fyne.Do already runs
+	// everything on one goroutine, the test driver does not.
+	showMu sync.Mutex
 	Object fyne.CanvasObject
 }
 
@@ -76,7 +82,13 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 			u.Reload()
 		}, win)
 	})
-	bar := container.NewHBox(add, checkAll, logs, about, wipe)
+	u.stop = widget.NewButton(u.t("ui.wiz.cancel"), func() {
+		if u.cancel != nil {
+			u.cancel()
+		}
+	})
+	u.stop.Hide()
+	bar := container.NewHBox(add, checkAll, u.stop, logs, about, wipe)
 	u.Object = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(u.t("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar),
 		u.status, nil, nil, container.NewVScroll(u.list))
 	u.Reload()
@@ -97,7 +109,11 @@ func (u *Accounts) Reload() {
 	for i := range list {
 		u.list.Add(u.newRow(&list[i]))
 	}
+	last := make([]status.Result, 0, len(u.last))
 	for _, r := range u.last {
+		last = append(last, r)
+	}
+	for _, r := range last {
 		u.show(r)
 	}
 	u.list.Refresh()
@@ -140,18 +156,25 @@ func (u *Accounts) check(names []string) {
 			r.problem.SetText("")
 		}
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	u.cancel = cancel
+	u.stop.Show()
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		u.svc.Check(ctx, names, func(res status.Result) {
 			fyne.Do(func() { u.show(res) })
 		})
-		fyne.Do(func() { u.status.SetText(u.t("ui.checked", "time", time.Now().Format("15:04:05"))) })
+		fyne.Do(func() {
+			u.stop.Hide()
+			u.status.SetText(u.t("ui.checked", "time", time.Now().Format("15:04:05")))
+		})
 	}()
 }
 
 // show puts one result on its account's row.
 func (u *Accounts) show(res status.Result) {
+	u.showMu.Lock()
+	defer u.showMu.Unlock()
 	r := u.rows[res.Account]
 	if r == nil {
 		return
