@@ -54,6 +54,7 @@ func TestFiftyAccountsUpdateSafely(t *testing.T) {
 	u := NewAccounts(s, i18n.DE, w)
 	w.SetContent(u.Object)
 	u.check(nil)
+	u.running.Wait()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		green := 0

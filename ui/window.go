@@ -42,7 +42,9 @@ type Accounts struct {
 	// showMu guards rows' results: with the GL driver fyne.Do already runs
 	// everything on one goroutine, the test driver does not.
 	showMu sync.Mutex
-	Object fyne.CanvasObject
+	// running counts background work, so tests (and closing) can wait for it.
+	running sync.WaitGroup
+	Object  fyne.CanvasObject
 }
 
 func (u *Accounts) t(key string, args ...string) string {
@@ -159,7 +161,9 @@ func (u *Accounts) check(names []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	u.cancel = cancel
 	u.stop.Show()
+	u.running.Add(1)
 	go func() {
+		defer u.running.Done()
 		defer cancel()
 		u.svc.Check(ctx, names, func(res status.Result) {
 			fyne.Do(func() { u.show(res) })
