@@ -6,7 +6,7 @@ LDFLAGS := -X mailoauth/core/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: all build test deps lint unit keyring-e2e integration demo clean
+.PHONY: all build test deps lint unit keyring-e2e integration gui-smoke demo clean
 
 all: build
 
@@ -42,7 +42,11 @@ integration: deps
 	scripts/with-keyring.sh go test -count=1 -v -tags integration -run 'TestRealServers|TestKeyringMissing' ./cmd/mailoauth/
 	scripts/with-keyring.sh --locked go test -count=1 -v -tags integration -run TestKeyringLocked ./cmd/mailoauth/
 
-test: deps lint unit keyring-e2e integration
+# The real binary's demo under Xvfb: window, wizard, lights, screenshots.
+gui-smoke: deps
+	scripts/gui-smoke.sh /tmp/mailoauth-gui-smoke
+
+test: deps lint unit keyring-e2e integration gui-smoke
 
 demo: build
 	bin/mailoauth demo

@@ -13,7 +13,7 @@ pkgs=(
   # the stand-in browser of the end-to-end tests follows URLs with curl
   curl ca-certificates
   # GUI smoke test under a virtual display, with screenshots
-  xvfb xauth xdotool imagemagick
+  xvfb xauth xdotool imagemagick libgl1-mesa-dri
   # real mail servers for the integration suite (make integration)
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
 )
