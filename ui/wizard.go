@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +42,8 @@ type Wizard struct {
 	Object                                         fyne.CanvasObject
 	lights                                         map[string]*Light
 	editing                                        bool
+	authBtn                                        *widget.Button
+	running                                        sync.WaitGroup // background work, for tests
 	verifyInfo                                     *widget.Label
 }
 
@@ -197,7 +200,9 @@ func (z *Wizard) show(step int) {
 			z.cancel = c
 			deadline := time.Now().Add(5 * time.Minute)
 			z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")))
+			z.running.Add(1)
 			go func() {
+				defer z.running.Done()
 				user, p := z.svc.Authorize(ctx, z.saved.Name, func(u string) {
 					fyne.Do(func() {
 						z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
@@ -222,6 +227,7 @@ func (z *Wizard) show(step int) {
 			}()
 		})
 		start.Importance = widget.HighImportance
+		z.authBtn = start
 		z.body.Add(z.authStatus)
 		z.body.Add(container.NewHBox(start, cancel))
 		z.body.Add(progress)
@@ -238,9 +244,17 @@ func (z *Wizard) show(step int) {
 		}
 		z.body.Add(z.verifyInfo)
 		name := z.saved.Name
-		go z.svc.Check(context.Background(), []string{name}, func(r status.Result) {
-			fyne.Do(func() { z.showResult(r) })
-		})
+		z.body.Refresh()
+		// The checks start only after the step is drawn, and each light
+		// changes as its result arrives.
+		z.running.Add(1)
+		go func() {
+			defer z.running.Done()
+			z.svc.Check(context.Background(), []string{name}, func(r status.Result) {
+				fyne.DoAndWait(func() { z.showResult(r) })
+			})
+		}()
+		return
 	}
 	z.body.Refresh()
 }
