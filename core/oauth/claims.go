@@ -49,25 +49,31 @@ func DecodeClaims(jwt string) (Claims, error) {
 	if err != nil {
 		return Claims{}, errors.New("oauth: the access token's payload is not base64url")
 	}
-	var c Claims
-	var times struct {
-		Exp, Iat json.Number
-		Roles    any `json:"roles"`
+	// Decoded loosely: a claim of an unexpected type (roles as a single
+	// string, times as floats) must not make the whole token unreadable.
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return Claims{}, errors.New("oauth: the access token's payload is not JSON")
 	}
-	if err := json.Unmarshal(raw, &c); err != nil {
-		// roles may be a string in some tokens; retry without it.
-		var loose map[string]any
-		if json.Unmarshal(raw, &loose) != nil {
-			return Claims{}, errors.New("oauth: the access token's payload is not JSON")
+	str := func(k string) string { v, _ := m[k].(string); return v }
+	num := func(k string) time.Time {
+		if f, ok := m[k].(float64); ok {
+			return time.Unix(int64(f), 0)
 		}
+		return time.Time{}
 	}
-	if err := json.Unmarshal(raw, &times); err == nil {
-		if n, err := times.Exp.Int64(); err == nil {
-			c.Exp = time.Unix(n, 0)
+	c := Claims{Aud: str("aud"), Scp: str("scp"), UPN: str("upn"), PreferredUsername: str("preferred_username"),
+		UniqueName: str("unique_name"), Name: str("name"), TID: str("tid"), OID: str("oid"), AppID: str("appid"),
+		Exp: num("exp"), Iat: num("iat")}
+	switch r := m["roles"].(type) {
+	case []any:
+		for _, x := range r {
+			if s, ok := x.(string); ok {
+				c.Roles = append(c.Roles, s)
+			}
 		}
-		if n, err := times.Iat.Int64(); err == nil {
-			c.Iat = time.Unix(n, 0)
-		}
+	case string:
+		c.Roles = strings.Fields(r)
 	}
 	return c, nil
 }

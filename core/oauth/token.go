@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,10 +95,7 @@ func netProblem(ctx context.Context, target string, err error) *status.Problem {
 		strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
 		return status.New(status.Red, "oauth.tls", "host", host).WithDetail(detail).Wrap(err)
 	}
-	var ne net.Error
-	if errors.As(err, &ne) || strings.Contains(err.Error(), "connect") || strings.Contains(err.Error(), "no such host") || strings.Contains(err.Error(), "proxy") {
-		return status.New(status.Red, "oauth.unreachable", "host", host).WithDetail(detail).Wrap(err)
-	}
+	// Everything else is the network: DNS, refused, timeout, proxy.
 	return status.New(status.Red, "oauth.unreachable", "host", host).WithDetail(detail).Wrap(err)
 }
 
