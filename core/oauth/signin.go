@@ -8,12 +8,12 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pkg/browser"
@@ -92,81 +92,55 @@ func openInBackground(opts SignInOptions, u string) {
 	go func() { _ = open(u) }()
 }
 
-// result is what the callback handler hands to SignIn.
-type result struct {
-	tok *Token
-	p   *status.Problem
-}
-
 // SignIn runs the authorization code flow with PKCE in the system browser
 // and catches the answer on a loopback listener (127.0.0.1, random port,
-// redirect http://localhost:<port>).
+// redirect http://localhost:<port>, path /). The listener's rules are those
+// of callback; it closes when SignIn returns. Registrations whose redirect is
+// Microsoft's nativeclient page go through SignInManual with
+// opts.ReadPasted.
 func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status.Problem) {
 	if c.RedirectMode == account.RedirectNativeClient {
-		return SignInManual(ctx, c, opts)
+		return SignInManual(ctx, c, opts.ReadPasted, opts)
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	if err := ctx.Err(); err != nil {
+		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(err)
 	}
+	timeout := opts.timeout()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, status.New(status.Red, "oauth.listen").WithDetail(err.Error()).Wrap(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	redirectURI := "http://localhost:" + itoa(port)
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	listeners := []net.Listener{ln}
+	// Browsers may resolve localhost to ::1 first. Holding the same port
+	// there too (best effort) means no other local program can sit on
+	// [::1]:port and receive the code in our place.
+	if ln6, err := net.Listen("tcp", "[::1]:"+port); err == nil {
+		listeners = append(listeners, ln6)
+	}
+	redirectURI := "http://localhost:" + port
 	state := randomState()
 	verifier := oauth2.GenerateVerifier()
 	redact.Add(verifier)
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	done := make(chan result, 1)
-	var once sync.Once
-	var mu sync.Mutex
-	finished := false
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		mu.Lock()
-		if finished {
-			mu.Unlock()
-			renderPage(w, http.StatusGone, opts.Lang, status.New(status.Yellow, "oauth.callback_used"))
-			return
-		}
-		q := r.URL.Query()
-		if q.Get("state") != state {
-			// A stray or forged request: refuse it, but keep waiting for the
-			// real one so it cannot abort the user's sign-in.
-			mu.Unlock()
-			renderPage(w, http.StatusBadRequest, opts.Lang, status.New(status.Red, "oauth.bad_state"))
-			return
-		}
-		finished = true
-		mu.Unlock()
-		var res result
-		if q.Get("error") != "" {
-			res.p = entra.FromCallback(q)
-		} else if code := q.Get("code"); code == "" {
-			res.p = status.New(status.Red, "oauth.no_code")
-		} else {
-			res.tok, res.p = Exchange(ctx, c, code, verifier, redirectURI)
-		}
-		code := http.StatusOK
-		if res.p != nil {
-			code = http.StatusBadRequest
-		}
-		renderPage(w, code, opts.Lang, res.p)
-		once.Do(func() { done <- res })
+	cb := newCallback(state, opts.Lang, func(code string) (*Token, *status.Problem) {
+		return Exchange(ctx, c, code, verifier, redirectURI)
 	})
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	srv := &http.Server{Handler: cb, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
+	for _, l := range listeners {
+		go srv.Serve(l)
+	}
 	defer func() {
+		// The success page must reach the browser before the listener goes;
+		// Shutdown lets the running handler finish, but not for ever.
 		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer scancel()
-		srv.Shutdown(sctx)
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
 	}()
 
 	openInBackground(opts, c.authURL(redirectURI, state, verifier))
@@ -175,27 +149,55 @@ func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status
 		opts.OnWaiting(dl)
 	}
 	select {
-	case res := <-done:
+	case res := <-cb.done:
 		return res.tok, res.p
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, status.New(status.Yellow, "oauth.timeout", "minutes", itoa(int(timeout.Minutes()))).Wrap(ctx.Err())
-		}
-		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+		return nil, endProblem(ctx, timeout)
 	}
 }
 
+// endProblem says why a sign-in stopped waiting: the user's timeout ran out
+// (yellow: nothing is misconfigured, it can simply be tried again) or the
+// caller cancelled.
+func endProblem(ctx context.Context, timeout time.Duration) *status.Problem {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return status.New(status.Yellow, "oauth.timeout", "duration", formatDuration(timeout)).Wrap(ctx.Err())
+	}
+	return status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+}
+
+// formatDuration writes a wait the way both languages read it ("5 min",
+// "90 s").
+func formatDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	case d >= time.Second:
+		return strconv.Itoa(int(d.Round(time.Second)/time.Second)) + " s"
+	default:
+		return d.String()
+	}
+}
+
+func (o SignInOptions) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
 // SignInManual is the fallback for registrations whose only redirect is
-// Microsoft's nativeclient page: the browser shows an empty page there, and
-// the user pastes its address (or just the code) back to us.
-func SignInManual(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status.Problem) {
-	if opts.ReadPasted == nil {
+// Microsoft's nativeclient page: the browser ends on an empty page there,
+// and the user pastes its address (or just the code) back to us through
+// readPasted. The state is checked like on the loopback.
+func SignInManual(ctx context.Context, c *Config, readPasted func(ctx context.Context) (string, error), opts SignInOptions) (*Token, *status.Problem) {
+	if readPasted == nil {
 		return nil, status.New(status.Red, "oauth.paste_unsupported")
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	if err := ctx.Err(); err != nil {
+		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(err)
 	}
+	timeout := opts.timeout()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	state := randomState()
@@ -206,14 +208,30 @@ func SignInManual(ctx context.Context, c *Config, opts SignInOptions) (*Token, *
 		dl, _ := ctx.Deadline()
 		opts.OnWaiting(dl)
 	}
-	pasted, err := opts.ReadPasted(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, status.New(status.Yellow, "oauth.timeout", "minutes", itoa(int(timeout.Minutes()))).Wrap(err)
-		}
-		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(err)
+	type pasted struct {
+		s   string
+		err error
 	}
-	code, p := ParsePasted(pasted, state)
+	// readPasted may not honour ctx (a blocked terminal read): the deadline
+	// still ends the sign-in.
+	got := make(chan pasted, 1)
+	go func() {
+		s, err := readPasted(ctx)
+		got <- pasted{s, err}
+	}()
+	var in pasted
+	select {
+	case in = <-got:
+	case <-ctx.Done():
+		return nil, endProblem(ctx, timeout)
+	}
+	if in.err != nil {
+		if ctx.Err() != nil {
+			return nil, endProblem(ctx, timeout)
+		}
+		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(in.err)
+	}
+	code, p := ParsePasted(in.s, state)
 	if p != nil {
 		return nil, p
 	}
@@ -285,5 +303,3 @@ func renderPage(w http.ResponseWriter, code int, lang i18n.Lang, p *status.Probl
 	w.WriteHeader(code)
 	w.Write(buf.Bytes())
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -40,6 +40,12 @@ type tokenJSON struct {
 // public client, and a one-time code must not be spent on a first try that
 // fails.
 func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *status.Problem) {
+	if _, ok := ctx.Deadline(); !ok {
+		// A silent proxy or firewall must not hang a check for ever.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, RequestTimeout)
+		defer cancel()
+	}
 	form.Set("client_id", c.ClientID)
 	if c.ClientSecret != "" {
 		form.Set("client_secret", c.ClientSecret)
@@ -53,12 +59,12 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return nil, netProblem(ctx, c.TokenURL(), err)
+		return nil, netProblem(ctx, c.TokenURL(), c.proxyFor(req), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, netProblem(ctx, c.TokenURL(), err)
+		return nil, netProblem(ctx, c.TokenURL(), "", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, entra.Parse(resp.StatusCode, body)
@@ -77,8 +83,30 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	return t, nil
 }
 
+// RequestTimeout bounds one token request when the caller's context has no
+// deadline of its own.
+const RequestTimeout = 30 * time.Second
+
+// proxyFor names the proxy a request goes through ("" for none), so a
+// failure can say whether the proxy or the identity platform is the
+// obstacle. Only a plain *http.Transport can tell.
+func (c *Config) proxyFor(req *http.Request) string {
+	tr, ok := c.client().Transport.(*http.Transport)
+	if c.client().Transport == nil {
+		tr, ok = http.DefaultTransport.(*http.Transport)
+	}
+	if !ok || tr.Proxy == nil {
+		return ""
+	}
+	u, err := tr.Proxy(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return u.Host // never the user:password part
+}
+
 // netProblem explains why the identity platform could not be reached.
-func netProblem(ctx context.Context, target string, err error) *status.Problem {
+func netProblem(ctx context.Context, target, proxy string, err error) *status.Problem {
 	host := target
 	if u, perr := url.Parse(target); perr == nil {
 		host = u.Host
@@ -96,6 +124,9 @@ func netProblem(ctx context.Context, target string, err error) *status.Problem {
 		return status.New(status.Red, "oauth.tls", "host", host).WithDetail(detail).Wrap(err)
 	}
 	// Everything else is the network: DNS, refused, timeout, proxy.
+	if proxy != "" {
+		return status.New(status.Red, "oauth.unreachable_proxy", "host", host, "proxy", proxy).WithDetail(detail).Wrap(err)
+	}
 	return status.New(status.Red, "oauth.unreachable", "host", host).WithDetail(detail).Wrap(err)
 }
 
