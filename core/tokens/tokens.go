@@ -39,12 +39,15 @@ type Manager struct {
 	mu      sync.Mutex
 	cache   map[string]*oauth.Token
 	flights map[string]*flight
+
+	joined func(name string) // test hook: a caller waits for another's refresh
 }
 
 type flight struct {
-	done chan struct{}
-	tok  string
-	p    *status.Problem
+	done         chan struct{}
+	tok          string
+	p            *status.Problem
+	leaderGaveUp bool // the leader's context ended: its result says nothing
 }
 
 func (m *Manager) now() time.Time {
@@ -54,9 +57,7 @@ func (m *Manager) now() time.Time {
 	return time.Now()
 }
 
-func (m *Manager) cached(name string) (*oauth.Token, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) cachedLocked(name string) (*oauth.Token, bool) {
 	t, ok := m.cache[name]
 	if !ok || t.Expiry.Sub(m.now()) < ReuseMargin {
 		return nil, false
@@ -103,14 +104,26 @@ func asProblem(err error) *status.Problem {
 }
 
 // Authorize signs the account in through the browser (or the paste
-// fallback), stores the refresh token in the keyring and keeps the access
-// token in memory.
+// fallback, per a.Redirect), stores the refresh token in the keyring and
+// keeps the access token in memory. An app-only account has nobody to sign
+// in: it fetches a client-credentials token instead, which proves the
+// client secret and the app's roles.
 func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.SignInOptions) (*oauth.Token, oauth.Claims, *status.Problem) {
 	cs, p := m.clientSecret(ctx, a)
 	if p != nil {
 		return nil, oauth.Claims{}, p
 	}
 	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+	if a.Flow == account.FlowApp {
+		m.Forget(a.Name)
+		tok, p := oauth.ClientCredentials(ctx, &cfg)
+		if p != nil {
+			return nil, oauth.Claims{}, p
+		}
+		m.store(a.Name, tok)
+		claims, _ := oauth.DecodeClaims(tok.AccessToken)
+		return tok, claims, nil
+	}
 	tok, p := oauth.SignIn(ctx, &cfg, opts)
 	if p != nil {
 		return nil, oauth.Claims{}, p
@@ -118,11 +131,13 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 	if tok.RefreshToken == "" {
 		return nil, oauth.Claims{}, status.New(status.Red, "tokens.no_refresh_token")
 	}
-	release, err := m.Locker.LockAccount(ctx, a.Name)
+	lctx, lcancel := context.WithTimeout(ctx, LockWait)
+	release, err := m.Locker.LockAccount(lctx, a.Name)
+	lcancel()
 	if err != nil {
 		return nil, oauth.Claims{}, asProblem(err)
 	}
-	err = m.Secrets.Set(ctx, secret.RefreshTokenKey(a.Name), tok.RefreshToken)
+	err = m.persist(ctx, a.Name, tok.RefreshToken)
 	release()
 	if err != nil {
 		return nil, oauth.Claims{}, asProblem(err)
@@ -133,35 +148,65 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 }
 
 // AccessToken returns a valid access token for the account, refreshing it
-// when needed. Callers in one process share one refresh.
+// when needed. Callers in one process share one refresh; a caller whose
+// refresh was cut short by the first caller's cancellation tries again under
+// its own context.
 func (m *Manager) AccessToken(ctx context.Context, a *account.Account) (string, *status.Problem) {
-	if t, ok := m.cached(a.Name); ok {
-		return t.AccessToken, nil
-	}
-	m.mu.Lock()
-	if m.flights == nil {
-		m.flights = map[string]*flight{}
-	}
-	if f, ok := m.flights[a.Name]; ok {
-		m.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.tok, f.p
-		case <-ctx.Done():
-			return "", status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+	for {
+		m.mu.Lock()
+		if t, ok := m.cachedLocked(a.Name); ok {
+			m.mu.Unlock()
+			return t.AccessToken, nil
 		}
-	}
-	f := &flight{done: make(chan struct{})}
-	m.flights[a.Name] = f
-	m.mu.Unlock()
+		if m.flights == nil {
+			m.flights = map[string]*flight{}
+		}
+		f, running := m.flights[a.Name]
+		if !running {
+			f = &flight{done: make(chan struct{})}
+			m.flights[a.Name] = f
+		}
+		m.mu.Unlock()
 
-	f.tok, f.p = m.fetch(ctx, a)
-	m.mu.Lock()
-	delete(m.flights, a.Name)
-	m.mu.Unlock()
-	close(f.done)
-	return f.tok, f.p
+		if running {
+			if m.joined != nil {
+				m.joined(a.Name)
+			}
+			select {
+			case <-f.done:
+				if f.leaderGaveUp && ctx.Err() == nil {
+					continue
+				}
+				return f.tok, f.p
+			case <-ctx.Done():
+				return "", status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+			}
+		}
+		f.tok, f.p = m.fetch(ctx, a)
+		f.leaderGaveUp = f.p != nil && ctx.Err() != nil
+		m.mu.Lock()
+		delete(m.flights, a.Name)
+		m.mu.Unlock()
+		close(f.done)
+		return f.tok, f.p
+	}
 }
+
+// PersistTimeout bounds storing a refresh token in the keyring.
+const PersistTimeout = 30 * time.Second
+
+// persist stores a refresh token that Entra has just issued. It runs even
+// when the caller has given up in the meantime: the old token is already
+// spent, so dropping the new one would sign the account out.
+func (m *Manager) persist(ctx context.Context, name, refreshToken string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), PersistTimeout)
+	defer cancel()
+	return m.Secrets.Set(ctx, secret.RefreshTokenKey(name), refreshToken)
+}
+
+// LockWait bounds the wait for another process's refresh of the same
+// account (a refresh itself is bounded by oauth.RequestTimeout).
+const LockWait = 90 * time.Second
 
 func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *status.Problem) {
 	cs, p := m.clientSecret(ctx, a)
@@ -177,7 +222,9 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 		m.store(a.Name, tok)
 		return tok.AccessToken, nil
 	}
-	release, err := m.Locker.LockAccount(ctx, a.Name)
+	lctx, lcancel := context.WithTimeout(ctx, LockWait)
+	release, err := m.Locker.LockAccount(lctx, a.Name)
+	lcancel()
 	if err != nil {
 		return "", asProblem(err)
 	}
@@ -198,9 +245,8 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 		return "", p
 	}
 	if tok.RefreshToken != "" && tok.RefreshToken != rt {
-		if err := m.Secrets.Set(ctx, secret.RefreshTokenKey(a.Name), tok.RefreshToken); err != nil {
-			pr := asProblem(err)
-			return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(pr.Message("en")).Wrap(err)
+		if err := m.persist(ctx, a.Name, tok.RefreshToken); err != nil {
+			return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(redact.String(err.Error())).Wrap(err)
 		}
 	}
 	m.store(a.Name, tok)
