@@ -7,6 +7,7 @@ package oauth
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"mailoauth/core/account"
@@ -19,6 +20,32 @@ const OutlookResource = "https://outlook.office.com"
 
 // AppScope is the one scope of an app-only token request.
 const AppScope = "https://outlook.office365.com/.default"
+
+// ResourceFor is the Outlook resource of the cloud an authority belongs to:
+// a GCC High or 21Vianet tenant gets tokens for its own Exchange, and a token
+// for the global resource would be refused there. Anything unknown (the
+// global cloud, a test stand-in) gets the global resource.
+func ResourceFor(authority string) string {
+	host := authority
+	if u, err := url.Parse(authority); err == nil && u.Host != "" {
+		host = u.Hostname()
+	}
+	switch strings.ToLower(host) {
+	case "login.microsoftonline.us":
+		return "https://outlook.office365.us"
+	case "login.partner.microsoftonline.cn", "login.chinacloudapi.cn":
+		return "https://partner.outlook.cn"
+	}
+	return OutlookResource
+}
+
+// AppScopeFor is the app-only scope for the cloud of an authority.
+func AppScopeFor(authority string) string {
+	if r := ResourceFor(authority); r != OutlookResource {
+		return r + "/.default"
+	}
+	return AppScope
+}
 
 var protocolScope = map[account.Protocol]string{
 	account.IMAP: "IMAP.AccessAsUser.All",
@@ -86,5 +113,5 @@ func ConfigFor(a *account.Account, clientSecret string, hc *http.Client) Config 
 		}
 	}
 	return Config{Authority: a.Authority, Tenant: a.Tenant, ClientID: a.ClientID, ClientSecret: clientSecret,
-		Scopes: DelegatedScopes(protos, ""), RedirectMode: a.Redirect, LoginHint: a.Login, HTTPClient: hc}
+		Scopes: DelegatedScopes(protos, ResourceFor(a.Authority)), RedirectMode: a.Redirect, LoginHint: a.Login, HTTPClient: hc}
 }

@@ -154,10 +154,11 @@ func Refresh(ctx context.Context, c *Config, refreshToken string) (*Token, *stat
 	})
 }
 
-// ClientCredentials gets an app-only token (scope .default of Exchange Online).
+// ClientCredentials gets an app-only token (scope .default of Exchange
+// Online in the authority's cloud).
 func ClientCredentials(ctx context.Context, c *Config) (*Token, *status.Problem) {
 	if c.ClientSecret == "" {
 		return nil, status.New(status.Red, "oauth.no_client_secret")
 	}
-	return c.postToken(ctx, url.Values{"grant_type": {"client_credentials"}, "scope": {AppScope}})
+	return c.postToken(ctx, url.Values{"grant_type": {"client_credentials"}, "scope": {AppScopeFor(c.Authority)}})
 }
