@@ -34,6 +34,13 @@ func processSlot(path string) chan struct{} {
 // layer holds it while it refreshes, so the GUI and a scheduled `check` never
 // redeem the same (rotating) refresh token twice. It waits until ctx ends.
 func (s *Store) LockAccount(ctx context.Context, name string) (release func(), err error) {
+	// The name becomes a file name; a checked name cannot leave the locks
+	// folder or collide with the store's own lock (".store").
+	if n, p := ParseName(name); p != nil {
+		return nil, p
+	} else if n != name {
+		return nil, bad("name", "invalid", name)
+	}
 	rel, p := s.lock(ctx, name)
 	if p != nil {
 		return nil, p

@@ -63,6 +63,10 @@ func parseTenantURL(s string) (string, string, *status.Problem) {
 		return "", "", bad("tenant", "url", s)
 	}
 	host := u.Hostname()
+	if u.User != nil {
+		// "https://anna@contoso.com": an address pasted behind the scheme.
+		return "", "", bad("tenant", "userinfo", s, "domain", strings.ToLower(host))
+	}
 	ip := net.ParseIP(host)
 	if ip == nil && !strings.Contains(host, ".") {
 		// Seed 000: "https://login/microsoftonline.com/<id>/" — a slash typed

@@ -78,6 +78,8 @@ func TestParseTenantBad(t *testing.T) {
 		"0b3c1a2d-4e5f-6789-abcd": "account.tenant.invalid",
 		"https://login.microsoftonline.com/not a tenant/":     "account.tenant.invalid",
 		"https://login.microsoftonline.com/anna@contoso.com/": "account.tenant.email",
+		"https://anna@contoso.com":                            "account.tenant.userinfo",
+		"https://anna:pw@login.microsoftonline.com/" + guid:   "account.tenant.userinfo",
 	}
 	for in, code := range cases {
 		_, _, p := ParseTenant(in)

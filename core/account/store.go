@@ -21,6 +21,21 @@ const SchemaVersion = 1
 
 const fileName = "accounts.json"
 
+// storeLockWait bounds a read-modify-write; the lock is only ever held for a
+// file read and an atomic replace, so waiting this long means a stuck holder.
+const storeLockWait = 30 * time.Second
+
+// renameRetry replaces dst. On Windows a rename fails while another process
+// has dst open for reading, which lasts only a moment, so it is retried.
+func renameRetry(src, dst string) error {
+	err := os.Rename(src, dst)
+	for i := 0; err != nil && runtime.GOOS == "windows" && i < 20; i++ {
+		time.Sleep(25 * time.Millisecond)
+		err = os.Rename(src, dst)
+	}
+	return err
+}
+
 // ConfigDir picks the configuration folder: the flag, then
 // $MAILOAUTH_CONFIG_DIR, then the user config dir + "mailoauth".
 func ConfigDir(flag string) (string, error) {
@@ -60,7 +75,11 @@ func (s *Store) path() string { return filepath.Join(s.dir, fileName) }
 // read loads the file. A corrupt file is moved aside (never overwritten) and
 // reported as a yellow problem with an empty list, so the user keeps working
 // and can recover the old file by hand.
-func (s *Store) read() ([]Account, *status.Problem) {
+//
+// Moving aside happens only under the store lock and after a fresh read:
+// otherwise a reader could move away the good file another process has just
+// written in place of the corrupt one.
+func (s *Store) read(locked bool) ([]Account, *status.Problem) {
 	data, err := os.ReadFile(s.path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -71,8 +90,18 @@ func (s *Store) read() ([]Account, *status.Problem) {
 	var f fileFormat
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&f); err != nil || f.Schema < 1 {
+		if !locked {
+			ctx, cancel := context.WithTimeout(context.Background(), storeLockWait)
+			defer cancel()
+			release, p := s.lock(ctx, storeLockName)
+			if p != nil {
+				return nil, p
+			}
+			defer release()
+			return s.read(true)
+		}
 		aside := fmt.Sprintf("%s.corrupt-%s", s.path(), time.Now().UTC().Format("20060102T150405Z"))
-		if rerr := os.Rename(s.path(), aside); rerr != nil {
+		if rerr := renameRetry(s.path(), aside); rerr != nil {
 			return nil, status.New(status.Red, "account.store.read", "path", s.path()).WithDetail(rerr.Error()).Wrap(rerr)
 		}
 		detail := "schema missing"
@@ -127,7 +156,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := renameRetry(tmp.Name(), path); err != nil {
 		return err
 	}
 	if runtime.GOOS != "windows" {
@@ -142,14 +171,14 @@ func writeAtomic(path string, data []byte) error {
 
 // update runs fn on the list under the store lock and writes the result.
 func (s *Store) update(fn func([]Account) ([]Account, *status.Problem)) *status.Problem {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), storeLockWait)
 	defer cancel()
 	release, p := s.lock(ctx, storeLockName)
 	if p != nil {
 		return p
 	}
 	defer release()
-	list, p := s.read()
+	list, p := s.read(true)
 	if p != nil && p.Level == status.Red {
 		return p
 	}
@@ -163,14 +192,14 @@ func (s *Store) update(fn func([]Account) ([]Account, *status.Problem)) *status.
 // List returns every account, sorted by name. A problem may come with a
 // usable (possibly empty) list: a corrupt file that was moved aside.
 func (s *Store) List() ([]Account, *status.Problem) {
-	list, p := s.read()
+	list, p := s.read(false)
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	return list, p
 }
 
 // Get returns one account.
 func (s *Store) Get(name string) (*Account, *status.Problem) {
-	list, p := s.read()
+	list, p := s.read(false)
 	if p != nil && p.Level == status.Red {
 		return nil, p
 	}

@@ -232,3 +232,16 @@ func TestLockInProcess(t *testing.T) {
 	}
 	rel2()
 }
+
+// TestLockAccountRefusesPathNames: the account name becomes a lock file
+// name, so one that could leave the locks folder or hit the store's own lock
+// is refused instead of locking something else.
+func TestLockAccountRefusesPathNames(t *testing.T) {
+	s := Open(t.TempDir())
+	for _, name := range []string{"../x", ".store", "a/b", "", " a"} {
+		if rel, err := s.LockAccount(context.Background(), name); err == nil {
+			rel()
+			t.Errorf("%q: lock taken", name)
+		}
+	}
+}
