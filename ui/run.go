@@ -38,6 +38,11 @@ func Run(opts Options) int {
 		fmt.Fprintln(os.Stderr, i18n.T(opts.Lang, "ui.no_display", nil))
 		return 3
 	}
+	// MAILOAUTH_SKIP_GL_CHECK is the way out should the probe ever be wrong
+	// about a driver that Fyne can use after all.
+	if os.Getenv("MAILOAUTH_SKIP_GL_CHECK") == "" && openGLProblem(opts.Lang) != "" {
+		return 3
+	}
 	a := app.NewWithID("de.mailoauth.app")
 	w := a.NewWindow(i18n.T(opts.Lang, "ui.title", nil))
 	var svc Service

@@ -45,7 +45,7 @@ func (a *app) authorize(pa *parsed) int {
 		OnURL: func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.authorize.open_url"), u) },
 		OnWaiting: func(deadline time.Time) {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.waiting",
-				"minutes", fmt.Sprint(int(time.Until(deadline).Round(time.Minute)/time.Minute)),
+				"wait", waitText(time.Until(deadline)),
 				"time", deadline.Local().Format("15:04:05")))
 		},
 		OpenBrowser: a.env.OpenBrowser,
@@ -183,4 +183,17 @@ func (a *app) logout(pa *parsed) int {
 	a.log.Printf("logged out: %s", name)
 	fmt.Fprintln(a.env.Stdout, a.t("cli.logout.done", "name", name))
 	return ExitOK
+}
+
+// waitText says how long a sign-in may take: whole minutes from one minute
+// on (the default is 5), seconds below, never "0 minutes".
+func waitText(d time.Duration) string {
+	if d >= time.Minute {
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	s := int((d + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	return fmt.Sprintf("%d s", s)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"mailoauth/core/secret"
 )
@@ -67,5 +68,20 @@ func TestGlobalFlagsAnywhereAndExitCodes(t *testing.T) {
 	out, _, _ = run(t, dir, "account", "show", "app", "--json")
 	if strings.Contains(out, "very-secret") || strings.Contains(o.String()+e.String(), "very-secret") {
 		t.Error("the client secret was printed")
+	}
+}
+
+func TestWaitText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		5 * time.Minute:                   "5 min",
+		5*time.Minute - time.Second:       "5 min",
+		90 * time.Second:                  "2 min",
+		30 * time.Second:                  "30 s",
+		29*time.Second + time.Millisecond: "30 s",
+		0:                                 "1 s",
+	} {
+		if got := waitText(d); got != want {
+			t.Errorf("%v: %q, want %q", d, got, want)
+		}
 	}
 }

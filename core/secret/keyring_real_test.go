@@ -7,6 +7,7 @@ package secret
 import (
 	"context"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -69,4 +70,27 @@ func TestRealKeyring(t *testing.T) {
 		t.Errorf("missing part: %v", err)
 	}
 	k.Delete(ctx, "big")
+}
+
+// TestRealKeyringLimit shows why the splitting exists: the platform keyring
+// itself refuses one value over the limit on Windows (Credential Manager,
+// run under Wine by scripts/windows/wine-smoke.sh), while ours stores it.
+func TestRealKeyringLimit(t *testing.T) {
+	k := realKeyring(t)
+	if runtime.GOOS != "windows" {
+		t.Skip("the 2560-byte limit is Windows Credential Manager's")
+	}
+	v := strings.Repeat("x", WindowsLimit+1)
+	if err := keyring.Set(Service, "raw-big", v); err == nil {
+		keyring.Delete(Service, "raw-big")
+		t.Fatal("Credential Manager took a value over the limit; the splitting would be needless")
+	}
+	ctx := context.Background()
+	if err := k.Set(ctx, "split-big", v); err != nil {
+		t.Fatal(err)
+	}
+	defer k.Delete(ctx, "split-big")
+	if got, err := k.Get(ctx, "split-big"); err != nil || got != v {
+		t.Fatalf("read back %d bytes, %v", len(got), err)
+	}
 }
