@@ -114,7 +114,7 @@ func startDemo(lang i18n.Lang) (Service, func(), error) {
 			return nil, nil, p
 		}
 		if x.name != "demo-gelb" {
-			if _, p := svc.Authorize(context.Background(), x.name, nil); p != nil {
+			if _, p := svc.Authorize(context.Background(), x.name, nil, nil); p != nil {
 				cleanup()
 				return nil, nil, p
 			}

@@ -25,7 +25,9 @@ import (
 type Service interface {
 	Accounts() ([]account.Account, *status.Problem)
 	Check(ctx context.Context, names []string, report func(status.Result))
-	Authorize(ctx context.Context, name string, onURL func(string)) (user string, p *status.Problem)
+	// Authorize signs the account in; onURL gets the browser address,
+	// onDevice the code to type on another device (device code flow).
+	Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (user string, p *status.Problem)
 	Remove(ctx context.Context, name string) *status.Problem
 	Card(name string) []card.Field
 	// Add validates and stores a new account (the client secret, if any,
@@ -84,12 +86,24 @@ func (s *coreService) Check(ctx context.Context, names []string, report func(sta
 	mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Check: s.check}, report)
 }
 
-func (s *coreService) Authorize(ctx context.Context, name string, onURL func(string)) (string, *status.Problem) {
+// DeviceCode is what the user types on another device, and where.
+type DeviceCode struct {
+	Code, URL string
+	Expires   time.Time
+}
+
+func (s *coreService) Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (string, *status.Problem) {
 	a, p := s.store.Get(name)
 	if p != nil {
 		return "", p
 	}
-	_, claims, p := s.tokens.Authorize(ctx, a, oauth.SignInOptions{Lang: s.lang, OnURL: onURL, OpenBrowser: s.browser})
+	opts := oauth.SignInOptions{Lang: s.lang, OnURL: onURL, OpenBrowser: s.browser}
+	if onDevice != nil {
+		opts.OnDeviceCode = func(d *oauth.DeviceCode) {
+			onDevice(DeviceCode{Code: d.UserCode, URL: d.VerificationURI, Expires: d.Expires})
+		}
+	}
+	_, claims, p := s.tokens.Authorize(ctx, a, opts)
 	if p != nil {
 		return "", p
 	}

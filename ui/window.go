@@ -47,13 +47,16 @@ type Accounts struct {
 	Object  fyne.CanvasObject
 }
 
-func (u *Accounts) t(key string, args ...string) string {
+// tr renders a catalogue text with key, value pairs.
+func tr(lang i18n.Lang, key string, args ...string) string {
 	m := i18n.Args{}
 	for i := 0; i+1 < len(args); i += 2 {
 		m[args[i]] = args[i+1]
 	}
-	return i18n.T(u.lang, key, m)
+	return i18n.T(lang, key, m)
 }
+
+func (u *Accounts) t(key string, args ...string) string { return tr(u.lang, key, args...) }
 
 // NewAccounts builds the window content.
 func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
@@ -227,12 +230,25 @@ func (u *Accounts) show(res status.Result) {
 func (u *Accounts) authorize(name string) {
 	u.status.SetText(u.t("ui.authorizing", "name", name))
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+		// Long enough for a device code (15 minutes) as well as the browser.
+		ctx, cancel := context.WithTimeout(context.Background(), 16*time.Minute)
 		defer cancel()
+		var codeBox dialog.Dialog
 		user, p := u.svc.Authorize(ctx, name, func(url string) {
 			fyne.Do(func() { u.status.SetText(u.t("ui.open_url", "url", url)) })
+		}, func(d DeviceCode) {
+			fyne.Do(func() {
+				u.status.SetText(u.t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
+				codeBox = dialog.NewCustom(u.t("ui.authorize"), u.t("ui.wiz.cancel"), deviceCodeBox(u.lang, d), u.win)
+				codeBox.SetOnClosed(cancel)
+				codeBox.Show()
+			})
 		})
 		fyne.Do(func() {
+			if codeBox != nil {
+				codeBox.SetOnClosed(nil)
+				codeBox.Hide()
+			}
 			if p != nil {
 				dialog.ShowInformation(u.t("ui.authorize_failed"), p.Message(u.lang)+"\n\n"+p.Fix(u.lang), u.win)
 				u.status.SetText(p.Message(u.lang))
@@ -348,4 +364,16 @@ func (u *Accounts) diagnostics(name string) {
 			d.Show()
 		})
 	}()
+}
+
+// deviceCodeBox shows the code to type on another device, the address to
+// open there, and copy buttons for both.
+func deviceCodeBox(lang i18n.Lang, d DeviceCode) fyne.CanvasObject {
+	t := func(key string, kv ...string) string { return tr(lang, key, kv...) }
+	text := widget.NewLabel(t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
+	text.Wrapping = fyne.TextWrapWord
+	code := widget.NewLabelWithStyle(d.Code, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	copyCode := widget.NewButton(t("ui.copy_code"), func() { fyne.CurrentApp().Clipboard().SetContent(d.Code) })
+	copyURL := widget.NewButton(t("ui.copy_url"), func() { fyne.CurrentApp().Clipboard().SetContent(d.URL) })
+	return container.NewVBox(text, code, container.NewHBox(copyCode, copyURL))
 }

@@ -27,7 +27,7 @@ func (f *fakeService) Check(_ context.Context, names []string, report func(statu
 		report(r)
 	}
 }
-func (f *fakeService) Authorize(context.Context, string, func(string)) (string, *status.Problem) {
+func (f *fakeService) Authorize(context.Context, string, func(string), func(DeviceCode)) (string, *status.Problem) {
 	return "anna@contoso.com", nil
 }
 func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {

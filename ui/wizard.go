@@ -38,6 +38,7 @@ type Wizard struct {
 	errs                                           map[string]*widget.Label
 	saved                                          *account.Account
 	authStatus                                     *widget.Label
+	deviceBox                                      *fyne.Container
 	cancel                                         context.CancelFunc
 	Object                                         fyne.CanvasObject
 	lights                                         map[string]*Light
@@ -47,13 +48,7 @@ type Wizard struct {
 	verifyInfo                                     *widget.Label
 }
 
-func (z *Wizard) t(key string, args ...string) string {
-	m := i18n.Args{}
-	for i := 0; i+1 < len(args); i += 2 {
-		m[args[i]] = args[i+1]
-	}
-	return i18n.T(z.lang, key, m)
-}
+func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }
 
 // NewEditWizard opens the wizard on an existing account: its name stays,
 // everything else can change; authorizing again is optional.
@@ -66,9 +61,7 @@ func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Acco
 	z.clientID.SetText(a.ClientID)
 	z.login.SetText(a.Login)
 	z.mailbox.SetText(a.Mailbox)
-	if a.Flow == account.FlowApp {
-		z.flow.SetSelectedIndex(1)
-	}
+	z.flow.SetSelectedIndex(flowIndex(a.Flow))
 	for _, p := range account.Protocols {
 		srv := a.Server(p)
 		z.proto[p].SetChecked(srv.Enabled)
@@ -107,7 +100,7 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 	z.tenant.SetText(sug.Tenant)
 	z.clientID.SetText(sug.ClientID)
 	z.login.SetText(sug.Login)
-	z.flow = widget.NewSelect([]string{z.t("ui.wiz.flow_browser"), z.t("ui.wiz.flow_app")}, nil)
+	z.flow = widget.NewSelect([]string{z.t("ui.wiz.flow_browser"), z.t("ui.wiz.flow_device"), z.t("ui.wiz.flow_app")}, nil)
 	z.flow.SetSelectedIndex(0)
 	for _, p := range account.Protocols {
 		d := account.DefaultServer(p)
@@ -207,8 +200,16 @@ func (z *Wizard) show(step int) {
 					fyne.Do(func() {
 						z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
 					})
+				}, func(d DeviceCode) {
+					fyne.Do(func() {
+						z.authStatus.SetText(z.t("ui.wiz.device_waiting"))
+						z.deviceBox.RemoveAll()
+						z.deviceBox.Add(deviceCodeBox(z.lang, d))
+						z.deviceBox.Show()
+					})
 				})
 				fyne.Do(func() {
+					z.deviceBox.Hide()
 					progress.Stop()
 					progress.Hide()
 					cancel.Hide()
@@ -228,7 +229,10 @@ func (z *Wizard) show(step int) {
 		})
 		start.Importance = widget.HighImportance
 		z.authBtn = start
+		z.deviceBox = container.NewVBox()
+		z.deviceBox.Hide()
 		z.body.Add(z.authStatus)
+		z.body.Add(z.deviceBox)
 		z.body.Add(container.NewHBox(start, cancel))
 		z.body.Add(progress)
 	case 4:
@@ -294,9 +298,7 @@ func (z *Wizard) setErrs(probs []*status.Problem) {
 
 func (z *Wizard) input() account.Input {
 	in := account.Input{Name: z.name.Text, Tenant: z.tenant.Text, ClientID: z.clientID.Text, Login: z.login.Text, Mailbox: z.mailbox.Text}
-	if z.flow.SelectedIndex() == 1 {
-		in.Flow = "app"
-	}
+	in.Flow = string(wizardFlows[max(z.flow.SelectedIndex(), 0)])
 	val := func(p account.Protocol) string {
 		if !z.proto[p].Checked {
 			return "off"
@@ -325,7 +327,7 @@ func (z *Wizard) onNext() {
 		if _, p := account.ParseClientID(z.clientID.Text); p != nil {
 			probs = append(probs, p)
 		}
-		if z.flow.SelectedIndex() == 1 && z.secret.Text == "" {
+		if wizardFlows[max(z.flow.SelectedIndex(), 0)] == account.FlowApp && z.secret.Text == "" {
 			probs = append(probs, status.New(status.Red, "cli.app_needs_secret", "field", "client_secret"))
 		}
 		z.setErrs(probs)
@@ -359,4 +361,16 @@ func (z *Wizard) onNext() {
 		return
 	}
 	z.show(z.step + 1)
+}
+
+// wizardFlows are the sign-in types in the order the wizard offers them.
+var wizardFlows = []account.Flow{account.FlowBrowser, account.FlowDevice, account.FlowApp}
+
+func flowIndex(f account.Flow) int {
+	for i, x := range wizardFlows {
+		if x == f {
+			return i
+		}
+	}
+	return 0
 }

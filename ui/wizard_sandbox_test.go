@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
@@ -85,5 +88,88 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	test.Tap(z.next)
 	if finished != "neu" {
 		t.Errorf("finish: %q", finished)
+	}
+}
+
+// approvingService plays the user who types the shown device code on the
+// sandbox's devicelogin page from another device.
+type approvingService struct {
+	*coreService
+	sb    *sandbox.Sandbox
+	user  string
+	shown chan DeviceCode
+}
+
+func (a approvingService) Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (string, *status.Problem) {
+	return a.coreService.Authorize(ctx, name, onURL, func(d DeviceCode) {
+		onDevice(d)
+		a.shown <- d
+		go a.sb.Identity.ApproveDevice(d.Code, a.user, true)
+	})
+}
+
+// TestWizardDeviceCode: the device sign-in type shows the code with copy
+// buttons, and the sign-in on the other device completes the step.
+func TestWizardDeviceCode(t *testing.T) {
+	test.NewTempApp(t)
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	hc := sb.Identity.HTTPClient()
+	core := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
+	core.browser = func(string) error { t.Error("the device flow opened a browser"); return nil }
+	svc := approvingService{core, sb, "erik@contoso.example", make(chan DeviceCode, 1)}
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	test.Tap(z.next)
+	test.Type(z.name, "geraet")
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.clientID.SetText(identity.PublicClientID)
+	z.flow.SetSelectedIndex(flowIndex(account.FlowDevice))
+	test.Tap(z.next)
+	z.login.SetText("erik@contoso.example")
+	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
+	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
+	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
+	test.Tap(z.next)
+	if z.step != 3 || z.saved == nil || z.saved.Flow != account.FlowDevice {
+		t.Fatalf("step %d, saved %+v", z.step, z.saved)
+	}
+	test.Tap(z.authBtn)
+	z.running.Wait()
+	d := <-svc.shown
+	if !strings.Contains(z.authStatus.Text, "erik@contoso.example") || z.next.Disabled() {
+		t.Fatalf("device authorization: %q", z.authStatus.Text)
+	}
+	// The box showed the code and the address, with copy buttons.
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case *widget.Label:
+			texts = append(texts, x.Text)
+		case *widget.Button:
+			texts = append(texts, x.Text)
+			if x.Text == "Copy code" {
+				test.Tap(x)
+			}
+		}
+	}
+	walk(z.deviceBox)
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{d.Code, d.URL, "Copy code", "Copy address"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("device box lacks %q:\n%s", want, all)
+		}
+	}
+	if got := fyne.CurrentApp().Clipboard().Content(); got != d.Code {
+		t.Errorf("clipboard %q, want the code %q", got, d.Code)
 	}
 }

@@ -33,9 +33,6 @@ func (a *app) authorize(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	if pa.bools["device"] || acct.Flow == account.FlowDevice {
-		return a.fail(status.New(status.Red, "cli.device_not_yet"), ExitUsage)
-	}
 	if acct.Flow == account.FlowApp {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.app_flow", "name", acct.Name))
 		return ExitOK
@@ -53,6 +50,13 @@ func (a *app) authorize(pa *parsed) int {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.paste"))
 			return readLine(ctx, a.env.Stdin)
 		},
+	}
+	if pa.bools["device"] || acct.Flow == account.FlowDevice {
+		opts.Device = true
+		opts.OnDeviceCode = func(d *oauth.DeviceCode) {
+			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.device", "url", d.VerificationURI, "code", d.UserCode,
+				"time", d.Expires.Local().Format("15:04:05")))
+		}
 	}
 	if pa.bools["no-browser"] {
 		opts.OpenBrowser = func(string) error { return nil }

@@ -53,6 +53,10 @@ type SignInOptions struct {
 	// ReadPasted asks the user for the final address of a nativeclient
 	// sign-in (the browser cannot hand it to us).
 	ReadPasted func(ctx context.Context) (string, error)
+	// Device signs in with a code on another device (the account's flow
+	// may ask for it too); OnDeviceCode shows the code and the address.
+	Device       bool
+	OnDeviceCode func(*DeviceCode)
 }
 
 func randomState() string {

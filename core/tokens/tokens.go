@@ -104,7 +104,7 @@ func asProblem(err error) *status.Problem {
 }
 
 // Authorize signs the account in through the browser (or the paste
-// fallback, per a.Redirect), stores the refresh token in the keyring and
+// fallback, per a.Redirect; or a code on another device, per a.Flow), stores the refresh token in the keyring and
 // keeps the access token in memory. An app-only account has nobody to sign
 // in: it fetches a client-credentials token instead, which proves the
 // client secret and the app's roles.
@@ -124,7 +124,12 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 		claims, _ := oauth.DecodeClaims(tok.AccessToken)
 		return tok, claims, nil
 	}
-	tok, p := oauth.SignIn(ctx, &cfg, opts)
+	var tok *oauth.Token
+	if a.Flow == account.FlowDevice || opts.Device {
+		tok, p = oauth.SignInDevice(ctx, &cfg, opts.OnDeviceCode)
+	} else {
+		tok, p = oauth.SignIn(ctx, &cfg, opts)
+	}
 	if p != nil {
 		return nil, oauth.Claims{}, p
 	}

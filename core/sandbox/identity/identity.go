@@ -38,6 +38,7 @@ type Options struct {
 	AutoConsent       bool          // authorize redirects at once, no page
 	RefreshTokenBytes int           // default 1400
 	Now               func() time.Time
+	DeviceInterval    time.Duration // polling interval of device sign-ins; default 1s
 }
 
 // App is an app registration.
@@ -52,7 +53,7 @@ type App struct {
 
 // Fault makes an endpoint answer with an Entra error.
 type Fault struct {
-	Endpoint string `json:"endpoint"` // authorize, token, refresh or any
+	Endpoint string `json:"endpoint"` // authorize, token, refresh, devicecode or any
 	AADSTS   int    `json:"aadsts"`
 	Times    int    `json:"times"` // 0: until cleared
 }
@@ -99,6 +100,7 @@ type Server struct {
 	refresh      map[string]*refreshToken
 	revoked      map[string]time.Time
 	pendings     map[string]*pending
+	devices      map[string]*deviceGrant
 	faults       []Fault
 	issued       []string
 	refreshCount map[string]int
@@ -130,6 +132,11 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.DeviceInterval <= 0 {
+		// Entra says 5 s; the sandbox answers faster so tests and the demo
+		// do not wait. The value still travels in the answer, as Entra's.
+		opts.DeviceInterval = time.Second
+	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
@@ -151,6 +158,7 @@ func New(opts Options) (*Server, error) {
 		refresh:      map[string]*refreshToken{},
 		revoked:      map[string]time.Time{},
 		pendings:     map[string]*pending{},
+		devices:      map[string]*deviceGrant{},
 		refreshCount: map[string]int{},
 	}
 	perms := []string{"IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send"}

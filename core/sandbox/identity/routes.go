@@ -20,6 +20,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.authorize)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/consent", s.consent)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.deviceCode)
+	mux.HandleFunc("/devicelogin", s.deviceLoginPage)
 	mux.HandleFunc("/_sandbox/introspect", s.introspect)
 	return mux
 }
@@ -339,6 +341,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.redeemRefresh(w, r, app)
 	case "client_credentials":
 		s.clientCredentials(w, r, app)
+	case DeviceGrantType:
+		s.redeemDevice(w, r, app)
 	default:
 		s.entraError(w, http.StatusBadRequest, 9002313, "Unsupported grant_type.")
 	}

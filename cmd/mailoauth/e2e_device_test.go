@@ -1,0 +1,78 @@
+//go:build e2e
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/url"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCLIDeviceCode: `authorize --device` prints an address and a code, the
+// user types the code on the sandbox's devicelogin page in "another
+// browser", the CLI's polling then gets the tokens into the real keyring and
+// check is green. A declined sign-in ends with its own message.
+func TestCLIDeviceCode(t *testing.T) {
+	h := newHarness(t)
+	login := "bernd@" + h.sb.Domain
+	h.must(0, "", "account", "add", "dev", "--login", login, "--tenant", h.sb.Authority+"/"+h.sb.TenantID+"/",
+		"--client-id", h.sb.PublicClientID, "--flow", "device", "--imap", h.sb.IMAP, "--pop3", h.sb.POP3, "--smtp", h.sb.SMTP,
+		"--smtp-security", "starttls")
+
+	authorize := func(answer string) (string, int) {
+		cmd := exec.Command(h.bin, "authorize", "dev")
+		cmd.Env = h.env
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var errText bytes.Buffer
+		lines := bufio.NewReader(io.TeeReader(stderr, &errText))
+		re := regexp.MustCompile(`open (https://\S+/devicelogin) and enter the code (\S+) there`)
+		var m []string
+		for m == nil {
+			line, err := lines.ReadString('\n')
+			if err != nil {
+				t.Fatalf("no device code in the output: %v\n%s", err, errText.String())
+			}
+			m = re.FindStringSubmatch(line)
+		}
+		// The other device: the sandbox's devicelogin page.
+		resp, err := h.client().PostForm(m[1], url.Values{"code": {m[2]}, "user": {login}, "answer": {answer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		go io.Copy(io.Discard, lines)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Fatal("authorize --device did not end after the answer")
+		}
+		h.outputs.Write(out.Bytes())
+		h.outputs.Write(errText.Bytes())
+		return out.String() + errText.String(), cmd.ProcessState.ExitCode()
+	}
+
+	text, code := authorize("decline")
+	if code != 2 || !strings.Contains(text, "AADSTS90120") {
+		t.Fatalf("declined: exit %d\n%s", code, text)
+	}
+	text, code = authorize("accept")
+	if code != 0 || !strings.Contains(text, login) {
+		t.Fatalf("accepted: exit %d\n%s", code, text)
+	}
+	h.must(0, "", "check", "dev")
+	h.leakScan()
+}
