@@ -83,7 +83,12 @@ func (s *coreService) Check(ctx context.Context, names []string, report func(sta
 			return s.tokens.AccessToken(ctx, a)
 		}})
 	}
-	mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Check: s.check}, report)
+	mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Check: s.check}, func(r status.Result) {
+		s.store.RememberIMAP(&r) // a moved mailbox turns the result yellow
+		if report != nil {
+			report(r)
+		}
+	})
 }
 
 // DeviceCode is what the user types on another device, and where.
@@ -155,7 +160,7 @@ func (s *coreService) Update(ctx context.Context, in account.Input, clientSecret
 		return nil, probs
 	}
 	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
-	a.UIDValidity = old.UIDValidity
+	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
 	if a.Flow == account.FlowApp && !a.HasClientSecret {
 		return nil, []*status.Problem{status.New(status.Red, "cli.app_needs_secret")}
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
+	"mailoauth/core/card"
 	"mailoauth/core/i18n"
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/identity"
@@ -171,5 +172,48 @@ func TestWizardDeviceCode(t *testing.T) {
 	}
 	if got := fyne.CurrentApp().Clipboard().Content(); got != d.Code {
 		t.Errorf("clipboard %q, want the code %q", got, d.Code)
+	}
+}
+
+// TestServiceMovedMailbox: the window's checks remember the UIDVALIDITY too,
+// and a moved mailbox comes back yellow with its explanation.
+func TestServiceMovedMailbox(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	hc := sb.Identity.HTTPClient()
+	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
+	svc.browser = consentingBrowser(hc)
+	a, probs := account.Input{Name: "m", Login: "fritz@contoso.example", Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
+		ClientID: identity.PublicClientID, IMAP: sb.Mail.IMAPAddr(), POP3: "off", SMTP: "off"}.Build()
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if p := svc.store.Add(a); p != nil {
+		t.Fatal(p)
+	}
+	if _, p := svc.Authorize(context.Background(), "m", nil, nil); p != nil {
+		t.Fatal(p)
+	}
+	imap := func() status.Result {
+		var got status.Result
+		svc.Check(context.Background(), []string{"m"}, func(r status.Result) {
+			if r.Protocol == "imap" {
+				got = r
+			}
+		})
+		return got
+	}
+	if r := imap(); r.Level != status.Green {
+		t.Fatalf("first check: %v %v", r.Level, r.Problem)
+	}
+	sb.Mail.MoveMailbox("fritz@contoso.example")
+	if r := imap(); r.Level != status.Yellow || r.Problem == nil || r.Problem.Code != "account.uidvalidity_changed" {
+		t.Fatalf("after the move: %v %v", r.Level, r.Problem)
+	}
+	if c := svc.Card("m"); !strings.Contains(card.Text(c), "Gesendete Elemente") {
+		t.Errorf("card without the sent folder:\n%s", card.Text(c))
 	}
 }

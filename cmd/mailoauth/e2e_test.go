@@ -61,9 +61,16 @@ func TestCLIEndToEnd(t *testing.T) {
 		}
 	}
 	h.must(0, "", "send-test", "demo")
-	if c := h.must(0, "", "card", "demo"); !strings.Contains(c, tenantURL) || !strings.Contains(c, "http://localhost") {
+	// The card names the sent folder the check found (seed 000: HELIUM asks for it).
+	if c := h.must(0, "", "card", "demo"); !strings.Contains(c, tenantURL) || !strings.Contains(c, "http://localhost") || !strings.Contains(c, "Gesendete Elemente") {
 		t.Errorf("card:\n%s", c)
 	}
+	// A moved mailbox (new UIDVALIDITY) is reported once, yellow, exit 1.
+	h.control(`{"move_mailbox":"` + login + `"}`)
+	if out, errs, code := h.run("", "check", "demo"); code != 1 || !strings.Contains(out+errs, "changed its UIDVALIDITY") {
+		t.Errorf("moved mailbox: exit %d\n%s%s", code, out, errs)
+	}
+	h.must(0, "", "check", "demo")
 	if d := h.must(0, "", "diagnose", "demo"); !strings.Contains(d, "IMAP green") || !strings.Contains(d, "SMTP green") || !strings.Contains(d, login) {
 		t.Errorf("diagnose:\n%s", d)
 	}

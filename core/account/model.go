@@ -83,6 +83,9 @@ type Account struct {
 	// UIDValidity is the INBOX UIDVALIDITY seen at the last IMAP check; a
 	// change means the mailbox was moved or rebuilt (seed 004).
 	UIDValidity uint32 `json:"uidvalidity,omitempty"`
+	// SentFolder is the IMAP sent folder (SPECIAL-USE \Sent) the last check
+	// found, e.g. "Gesendete Elemente"; products ask for its name.
+	SentFolder string `json:"sent_folder,omitempty"`
 }
 
 // MailboxAddress is the address used in XOAUTH2 user= and as the test mail's

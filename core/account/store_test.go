@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"mailoauth/core/status"
 )
 
 func sample(name string) *Account {
@@ -243,5 +245,43 @@ func TestLockAccountRefusesPathNames(t *testing.T) {
 			rel()
 			t.Errorf("%q: lock taken", name)
 		}
+	}
+}
+
+func TestRememberIMAP(t *testing.T) {
+	s := Open(t.TempDir())
+	if p := s.Add(sample("a")); p != nil {
+		t.Fatal(p)
+	}
+	imap := func(uv string) status.Result {
+		return status.Result{Account: "a", Protocol: "imap", Level: status.Green, Info: map[string]string{"uidvalidity": uv, "sent_folder": "Gesendete Elemente"}}
+	}
+	r := imap("7")
+	if p := s.RememberIMAP(&r); p != nil || r.Level != status.Green {
+		t.Fatalf("first check: %v %v", p, r.Level)
+	}
+	got, _ := s.Get("a")
+	if got.UIDValidity != 7 || got.SentFolder != "Gesendete Elemente" {
+		t.Fatalf("remembered %d %q", got.UIDValidity, got.SentFolder)
+	}
+	fi1, _ := os.Stat(s.path())
+	time.Sleep(20 * time.Millisecond)
+	r = imap("7")
+	s.RememberIMAP(&r)
+	if fi2, _ := os.Stat(s.path()); r.Level != status.Green || !fi2.ModTime().Equal(fi1.ModTime()) {
+		t.Errorf("unchanged facts rewrote the file or changed the light (%v)", r.Level)
+	}
+	r = imap("9")
+	s.RememberIMAP(&r)
+	if r.Level != status.Yellow || r.Problem == nil || r.Problem.Code != "account.uidvalidity_changed" || r.Problem.Args["old"] != "7" || r.Problem.Args["new"] != "9" {
+		t.Fatalf("moved mailbox: %v %v", r.Level, r.Problem)
+	}
+	// Red or POP3 results teach nothing.
+	for _, x := range []status.Result{{Account: "a", Protocol: "imap", Level: status.Red, Info: map[string]string{"uidvalidity": "1"}},
+		{Account: "a", Protocol: "pop3", Level: status.Green, Info: map[string]string{"uidvalidity": "1"}}} {
+		s.RememberIMAP(&x)
+	}
+	if got, _ := s.Get("a"); got.UIDValidity != 9 {
+		t.Errorf("uidvalidity %d after red/pop3 results", got.UIDValidity)
 	}
 }

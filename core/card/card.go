@@ -21,8 +21,11 @@ type Field struct {
 }
 
 // Generic returns the card for any product. sentFolder is the IMAP sent
-// folder found by the last check ("" when unknown).
+// folder found by a check just run ("": the one remembered, if any).
 func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
+	if sentFolder == "" {
+		sentFolder = a.SentFolder // remembered from the last IMAP check
+	}
 	base := strings.TrimSuffix(a.Authority, "/") + "/" + a.Tenant
 	redirect := "http://localhost"
 	if a.Redirect == account.RedirectNativeClient {

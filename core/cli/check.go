@@ -86,7 +86,11 @@ func (a *app) check(pa *parsed) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 	results := mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Parallel: parallel, Check: opt}, nil)
-	a.rememberUIDValidity(chosen, results)
+	for i := range results {
+		if p := a.store.RememberIMAP(&results[i]); p != nil {
+			a.log.Printf("could not store what the IMAP check learnt: %s", p.Error())
+		}
+	}
 	var levels []status.Level
 	out := make([]checkJSON, 0, len(results))
 	for _, r := range results {
@@ -136,34 +140,6 @@ func (a *app) printResults(out []checkJSON) {
 		}
 	}
 	w.Flush()
-}
-
-// rememberUIDValidity stores the INBOX UIDVALIDITY of each account and warns
-// when it changed: programs that remember the last UID would otherwise skip
-// or re-read mail after a mailbox move (seed 004).
-func (a *app) rememberUIDValidity(accts []account.Account, results []status.Result) {
-	for _, r := range results {
-		if r.Protocol != string(account.IMAP) || r.Level != status.Green {
-			continue
-		}
-		v, err := strconv.ParseUint(r.Info["uidvalidity"], 10, 32)
-		if err != nil || v == 0 {
-			continue
-		}
-		for i := range accts {
-			if accts[i].Name != r.Account || accts[i].UIDValidity == uint32(v) {
-				continue
-			}
-			if accts[i].UIDValidity != 0 {
-				a.printProblem(a.env.Stderr, status.New(status.Yellow, "cli.check.uidvalidity_changed",
-					"name", r.Account, "old", strconv.FormatUint(uint64(accts[i].UIDValidity), 10), "new", strconv.FormatUint(v, 10)))
-			}
-			accts[i].UIDValidity = uint32(v)
-			if p := a.store.Update(&accts[i]); p != nil {
-				a.log.Printf("could not store uidvalidity: %s", p.Error())
-			}
-		}
-	}
 }
 
 func (a *app) sendTest(pa *parsed) int {

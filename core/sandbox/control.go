@@ -22,6 +22,7 @@ type controlRequest struct {
 	Revoke       string `json:"revoke,omitempty"`
 	Withhold     string `json:"withhold,omitempty"`
 	ExpireAccess bool   `json:"expire_access,omitempty"`
+	MoveMailbox  string `json:"move_mailbox,omitempty"`
 	Grant        *struct {
 		Delegate string `json:"delegate"`
 		Mailbox  string `json:"mailbox"`
@@ -54,6 +55,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 		}
 		if req.ExpireAccess {
 			s.Identity.ExpireAccessTokens()
+		}
+		if req.MoveMailbox != "" {
+			s.Mail.MoveMailbox(req.MoveMailbox)
 		}
 		if req.Grant != nil {
 			s.Mail.Grant(req.Grant.Delegate, req.Grant.Mailbox)

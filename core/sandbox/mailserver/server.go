@@ -155,6 +155,14 @@ func (s *Server) Grant(delegate, mailbox string) {
 	s.grants[mb][strings.ToLower(delegate)] = true
 }
 
+// MoveMailbox rebuilds the mailbox's INBOX empty, with a new UIDVALIDITY,
+// as Exchange does when a mailbox moves between databases (seed 004).
+func (s *Server) MoveMailbox(mailbox string) {
+	u := s.imap.user(mailbox)
+	u.Delete("INBOX")
+	u.Create("INBOX", nil)
+}
+
 // Messages returns the mail delivered to mailbox.
 func (s *Server) Messages(mailbox string) []Message {
 	s.mu.Lock()
