@@ -29,7 +29,8 @@ type Service interface {
 	// onDevice the code to type on another device (device code flow).
 	Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (user string, p *status.Problem)
 	Remove(ctx context.Context, name string) *status.Problem
-	Card(name string) []card.Field
+	// Card is the settings card for a product (card.Products; "" generic).
+	Card(name, product string) []card.Field
 	// Add validates and stores a new account (the client secret, if any,
 	// goes to the keyring only).
 	Add(ctx context.Context, in account.Input, clientSecret string) (*account.Account, []*status.Problem)
@@ -238,10 +239,11 @@ func (s *coreService) RemoveAll(ctx context.Context) *status.Problem {
 	return nil
 }
 
-func (s *coreService) Card(name string) []card.Field {
+func (s *coreService) Card(name, product string) []card.Field {
 	a, p := s.store.Get(name)
 	if p != nil {
 		return nil
 	}
-	return card.Generic(a, "", s.lang)
+	fields, _ := card.ForProduct(product, a, "", s.lang)
+	return fields
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
+	"mailoauth/core/card"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 	"mailoauth/core/version"
@@ -41,7 +42,8 @@ type Accounts struct {
 	cancel context.CancelFunc
 	// showMu guards rows' results: with the GL driver fyne.Do already runs
 	// everything on one goroutine, the test driver does not.
-	showMu sync.Mutex
+	showMu     sync.Mutex
+	cardChoice *widget.Select // the open settings card's product choice, for tests
 	// running counts background work, so tests (and closing) can wait for it.
 	running sync.WaitGroup
 	Object  fyne.CanvasObject
@@ -261,17 +263,39 @@ func (u *Accounts) authorize(name string) {
 }
 
 func (u *Accounts) showCard(name string) {
-	fields := u.svc.Card(name)
 	form := container.NewVBox()
-	for _, f := range fields {
-		value := f.Value
-		copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(value) })
-		entry := widget.NewLabel(value)
-		entry.Wrapping = fyne.TextWrapBreak
-		form.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(f.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyBtn, entry))
+	fill := func(product string) {
+		form.RemoveAll()
+		for _, f := range u.svc.Card(name, product) {
+			value := f.Value
+			copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(value) })
+			entry := widget.NewLabel(value)
+			entry.Wrapping = fyne.TextWrapBreak
+			form.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(f.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyBtn, entry))
+		}
+		form.Refresh()
 	}
-	d := dialog.NewCustom(u.t("ui.card_title", "name", name), u.t("ui.close"), container.NewVScroll(form), u.win)
-	d.Resize(fyne.NewSize(760, 520))
+	// The product choice: the generic card, or one product's field names.
+	var names []string
+	for _, p := range card.Products {
+		n := p.Name
+		if p.ID == "generic" {
+			n = u.t("card.product.generic")
+		}
+		names = append(names, n)
+	}
+	choice := widget.NewSelect(names, func(sel string) {
+		for i, n := range names {
+			if n == sel {
+				fill(card.Products[i].ID)
+			}
+		}
+	})
+	choice.SetSelectedIndex(0)
+	top := container.NewBorder(nil, nil, widget.NewLabel(u.t("card.product")), nil, choice)
+	u.cardChoice = choice
+	d := dialog.NewCustom(u.t("ui.card_title", "name", name), u.t("ui.close"), container.NewBorder(top, nil, nil, nil, container.NewVScroll(form)), u.win)
+	d.Resize(fyne.NewSize(760, 560))
 	d.Show()
 }
 

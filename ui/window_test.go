@@ -19,6 +19,7 @@ type fakeService struct {
 	accounts []account.Account
 	results  []status.Result
 	removed  []string
+	products []string // the product of every Card call
 }
 
 func (f *fakeService) Accounts() ([]account.Account, *status.Problem) { return f.accounts, nil }
@@ -35,8 +36,30 @@ func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {
 	f.accounts = nil
 	return nil
 }
-func (f *fakeService) Card(string) []card.Field {
-	return []card.Field{{Key: "client_id", Label: "Client-ID", Value: "x"}}
+func (f *fakeService) Card(_, product string) []card.Field {
+	f.products = append(f.products, product)
+	return []card.Field{{Key: "client_id", Label: "Client-ID " + product, Value: "x"}}
+}
+
+// TestCardProductChoice: the settings card opens generic, and choosing a
+// product asks the core for that product's card.
+func TestCardProductChoice(t *testing.T) {
+	test.NewTempApp(t)
+	f := &fakeService{accounts: []account.Account{{Name: "info", Login: "info@contoso.com"}}}
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(f, i18n.EN, w)
+	w.SetContent(u.Object)
+	u.showCard("info")
+	if len(f.products) != 1 || f.products[0] != "generic" {
+		t.Fatalf("opened with %v", f.products)
+	}
+	if len(u.cardChoice.Options) != len(card.Products) || u.cardChoice.Options[0] != "Generic (any product)" {
+		t.Fatalf("choices %v", u.cardChoice.Options)
+	}
+	u.cardChoice.SetSelected("HELIUM 5")
+	if f.products[len(f.products)-1] != "helium5" {
+		t.Errorf("HELIUM 5 asked for %v", f.products)
+	}
 }
 
 func TestLightsAndProblemText(t *testing.T) {

@@ -213,7 +213,7 @@ func TestServiceMovedMailbox(t *testing.T) {
 	if r := imap(); r.Level != status.Yellow || r.Problem == nil || r.Problem.Code != "account.uidvalidity_changed" {
 		t.Fatalf("after the move: %v %v", r.Level, r.Problem)
 	}
-	if c := svc.Card("m"); !strings.Contains(card.Text(c), "Gesendete Elemente") {
+	if c := svc.Card("m", ""); !strings.Contains(card.Text(c), "Gesendete Elemente") {
 		t.Errorf("card without the sent folder:\n%s", card.Text(c))
 	}
 }

@@ -65,6 +65,13 @@ func TestCLIEndToEnd(t *testing.T) {
 	if c := h.must(0, "", "card", "demo"); !strings.Contains(c, tenantURL) || !strings.Contains(c, "http://localhost") || !strings.Contains(c, "Gesendete Elemente") {
 		t.Errorf("card:\n%s", c)
 	}
+	if c := h.must(0, "", "card", "demo", "--product", "helium5"); !strings.Contains(c, "IMAPSERVER_MANDANTEN_URL") ||
+		!strings.Contains(c, tenantURL) || !strings.Contains(c, "IMAPSERVER_SENTFOLDER") {
+		t.Errorf("HELIUM 5 card:\n%s", c)
+	}
+	if _, errs, code := h.run("", "card", "demo", "--product", "outlook"); code != 3 || !strings.Contains(errs, "helium5") {
+		t.Errorf("unknown product: exit %d\n%s", code, errs)
+	}
 	// A moved mailbox (new UIDVALIDITY) is reported once, yellow, exit 1.
 	h.control(`{"move_mailbox":"` + login + `"}`)
 	if out, errs, code := h.run("", "check", "demo"); code != 1 || !strings.Contains(out+errs, "changed its UIDVALIDITY") {

@@ -23,14 +23,14 @@ func (a *app) card(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	if p := pa.str("product"); p != "" && p != "generic" {
-		return a.fail(status.New(status.Red, "cli.card.product", "product", p), ExitUsage)
-	}
 	acct, code := a.getAccount(name)
 	if code != ExitOK {
 		return code
 	}
-	fields := card.Generic(acct, "", a.lang)
+	fields, ok := card.ForProduct(pa.str("product"), acct, "", a.lang)
+	if !ok {
+		return a.fail(status.New(status.Red, "cli.card.product", "product", pa.str("product"), "products", card.ProductIDs()), ExitUsage)
+	}
 	if a.json {
 		return a.printJSON(fields)
 	}

@@ -1,0 +1,96 @@
+package card
+
+import (
+	"strings"
+	"testing"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+)
+
+const tenant = "0b3c1a2d-4e5f-4789-abcd-ef0123456789"
+
+func sample(t *testing.T, mailbox string) *account.Account {
+	t.Helper()
+	a, probs := account.Input{Name: "x", Login: "anna@contoso.de", Mailbox: mailbox, Tenant: "https://login.microsoftonline.com/" + tenant + "/v2.0",
+		ClientID: "11111111-2222-4333-8444-555555555555"}.Build()
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	a.SentFolder = "Gesendete Elemente"
+	return a
+}
+
+func value(fields []Field, label string) (string, bool) {
+	for _, f := range fields {
+		if f.Label == label {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// TestProductCards: each product card uses the field names and value forms
+// of that product's own page (shared/seeds), filled from the account.
+func TestProductCards(t *testing.T) {
+	a := sample(t, "info@contoso.de")
+	login := "https://login.microsoftonline.com/" + tenant
+	want := map[string]map[string]string{
+		"helium5": {"IMAPSERVER_TYP": "1", "IMAPSERVER_ANWENDUNGS-ID": a.ClientID, "IMAPSERVER_MANDANTEN_URL": login + "/",
+			"IMAPSERVER": "outlook.office365.com", "IMAPSERVER_SENTFOLDER": "Gesendete Elemente", "MAIL_SERVICE_PARAMETER": "1", "Benutzer": "info@contoso.de"},
+		"myfactory": {"IMAP: Port": "993", "IMAP: Verbindungssicherheit": "SSL/TLS", "IMAP: Authentifizierung": "OAuth20",
+			"SMTP: SMTP-Servername": "smtp.office365.com", "SMTP: SMTP-Port": "587", "SMTP: OAuth 2.0-Authentifizierung": "tick it",
+			"POP3: POP3-SSL-Port": "995", "POP3: Anwendungs-ID (Client)": a.ClientID},
+		"divera": {"Art der Verbindung": "IMAP (Office 365 OAuth)", "IMAP-Server": "outlook.office365.com", "Port": "993", "Verschlüsselung": "TLS",
+			"Benutzername": "info@contoso.de", "Mandanten-ID": login, "Anwendungs-ID": a.ClientID},
+		"timesensor": {"Provider": "Microsoft 365", "Art des Kontos": "POP3", "Email-Adresse": "info@contoso.de",
+			"Verzeichnis-ID (Mandant)": tenant, "Anwendungs-ID (Client)": a.ClientID},
+		"acmp": {"Passwortverschlüsselung": "OAuth", "Application/Client ID": a.ClientID, "Kontotyp": "Microsoft Azure AD (nur Organisationen)",
+			"Server Informationen: Absender": "info@contoso.de", "Nicht vertrauensvolle Zertifikate akzeptieren": "leave unticked"},
+	}
+	for product, fields := range want {
+		got, ok := ForProduct(product, a, "", i18n.EN)
+		if !ok {
+			t.Fatalf("%s: unknown", product)
+		}
+		for label, v := range fields {
+			if g, found := value(got, label); !found || g != v {
+				t.Errorf("%s %q = %q (present %v), want %q", product, label, g, found, v)
+			}
+		}
+	}
+	// No product has a tenant field where its page has none.
+	for _, p := range []string{"myfactory", "acmp"} {
+		got, _ := ForProduct(p, a, "", i18n.EN)
+		for _, f := range got {
+			if strings.Contains(f.Value, tenant) {
+				t.Errorf("%s shows the tenant in %q", p, f.Label)
+			}
+		}
+	}
+	// A secret is named, never shown (the card has no access to it anyway).
+	got, _ := ForProduct("divera", a, "", i18n.DE)
+	if v, _ := value(got, "Client Secret"); !strings.Contains(v, "nie an") {
+		t.Errorf("DIVERA client secret line %q", v)
+	}
+}
+
+func TestProductChoice(t *testing.T) {
+	a := sample(t, "")
+	for _, id := range []string{"", "generic", " Generic "} {
+		got, ok := ForProduct(id, a, "", i18n.EN)
+		if v, _ := value(got, i18n.T(i18n.EN, "card.login_url", nil)); !ok || v != "https://login.microsoftonline.com/"+tenant+"/" {
+			t.Errorf("%q: generic card %v %q", id, ok, v)
+		}
+	}
+	if _, ok := ForProduct("outlook", a, "", i18n.EN); ok {
+		t.Error("unknown product accepted")
+	}
+	if !strings.Contains(ProductIDs(), "helium5") || !strings.HasPrefix(ProductIDs(), "generic") {
+		t.Errorf("ids %q", ProductIDs())
+	}
+	// The remembered sent folder reaches the generic card too.
+	if v, _ := value(Generic(a, "", i18n.EN), i18n.T(i18n.EN, "card.sent_folder", nil)); v != "Gesendete Elemente" {
+		t.Errorf("sent folder %q", v)
+	}
+}
