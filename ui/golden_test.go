@@ -49,19 +49,19 @@ func TestWizardStepGoldens(t *testing.T) {
 		test.AssertRendersToMarkup(t, fmt.Sprintf("wizard_step%d.xml", n), w.Canvas())
 	}
 	step(1)
-	test.Tap(z.next)
+	tapNext(z)
 	z.name.SetText("neu")
 	z.tenant.SetText("contoso.onmicrosoft.com")
 	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
 	step(2)
-	test.Tap(z.next)
+	tapNext(z)
 	z.login.SetText("anna@contoso.com")
 	z.proto[account.POP3].SetChecked(false)
 	step(3)
-	test.Tap(z.next)
+	tapNext(z)
 	step(4)
 	z.next.Enable() // as after a successful sign-in
-	test.Tap(z.next)
+	tapNext(z)
 	z.running.Wait()
 	step(5)
 }

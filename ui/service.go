@@ -132,6 +132,11 @@ func (s *coreService) Add(ctx context.Context, in account.Input, clientSecret st
 	if len(probs) > 0 {
 		return nil, probs
 	}
+	// A domain becomes the tenant's GUID; an unknown one stops here (its
+	// message shows on the current wizard page). Offline, the domain stays.
+	if _, p := oauth.ResolveTenant(ctx, s.tokens.HTTPClient, a); p != nil && p.Level == status.Red {
+		return nil, []*status.Problem{p}
+	}
 	if a.Flow == account.FlowApp && clientSecret == "" {
 		return nil, []*status.Problem{status.New(status.Red, "cli.app_needs_secret")}
 	}
@@ -159,6 +164,9 @@ func (s *coreService) Update(ctx context.Context, in account.Input, clientSecret
 	a, probs := in.Build()
 	if len(probs) > 0 {
 		return nil, probs
+	}
+	if _, p := oauth.ResolveTenant(ctx, s.tokens.HTTPClient, a); p != nil && p.Level == status.Red {
+		return nil, []*status.Problem{p}
 	}
 	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
 	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder

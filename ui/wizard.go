@@ -344,16 +344,33 @@ func (z *Wizard) onNext() {
 		if z.editing {
 			add = z.svc.Update
 		}
-		a, probs := add(context.Background(), z.input(), z.secret.Text)
-		z.setErrs(probs)
-		if len(probs) > 0 {
-			return
-		}
-		z.saved = a
-		if a.Flow == account.FlowApp {
-			z.show(4) // app-only access has nothing to authorize
-			return
-		}
+		// Saving may ask the identity platform for the tenant's GUID, so it
+		// runs off the UI thread; Next and Back wait for it.
+		in, secret := z.input(), z.secret.Text
+		z.next.Disable()
+		z.back.Disable()
+		z.running.Add(1)
+		go func() {
+			defer z.running.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			a, probs := add(ctx, in, secret)
+			fyne.Do(func() {
+				z.next.Enable()
+				z.back.Enable()
+				z.setErrs(probs)
+				if len(probs) > 0 {
+					return
+				}
+				z.saved = a
+				if a.Flow == account.FlowApp {
+					z.show(4) // app-only access has nothing to authorize
+					return
+				}
+				z.show(3)
+			})
+		}()
+		return
 	case 4:
 		if z.done != nil {
 			z.done(z.saved.Name)

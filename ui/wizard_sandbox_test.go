@@ -37,22 +37,22 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	z := NewWizard(svc, i18n.DE, w, func(n string) { finished = n })
 	w.SetContent(z.Object)
 
-	test.Tap(z.next)
+	tapNext(z)
 	// Step 2: a broken tenant URL and an e-mail as client ID are refused.
 	test.Type(z.name, "neu")
 	z.tenant.SetText("https://login/microsoftonline.com/" + sb.Identity.TenantID() + "/")
 	z.clientID.SetText("dora@contoso.example")
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 1 || !z.errs["tenant"].Visible() || !z.errs["client_id"].Visible() {
 		t.Fatalf("step 2 accepted bad input (step %d)", z.step)
 	}
 	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
 	z.clientID.SetText(identity.PublicClientID)
-	test.Tap(z.next)
+	tapNext(z)
 	// Step 3: a bad address and a bad port are refused.
 	z.login.SetText("dora")
 	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr() + "0")
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 2 || !z.errs["login"].Visible() {
 		t.Fatalf("step 3 accepted bad input (step %d)", z.step)
 	}
@@ -60,7 +60,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
 	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
 	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 3 {
 		t.Fatalf("step %d after valid input: %v", z.step, z.errs["imap"].Text)
 	}
@@ -78,7 +78,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	// Step 5: SMTP AUTH is off for the tenant: SMTP red with the fix.
 	sb.Mail.SetFault("smtp", mailserver.FaultSMTPAuthDisabledTenant)
-	test.Tap(z.next)
+	tapNext(z)
 	z.running.Wait()
 	if z.lights["imap"].Level != status.Green || z.lights["pop3"].Level != status.Green || z.lights["smtp"].Level != status.Red {
 		t.Fatalf("lights: %s %s %s", z.lights["imap"].Level, z.lights["pop3"].Level, z.lights["smtp"].Level)
@@ -86,7 +86,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if !strings.Contains(z.verifyInfo.Text, "Set-TransportConfig") {
 		t.Errorf("fix missing: %q", z.verifyInfo.Text)
 	}
-	test.Tap(z.next)
+	tapNext(z)
 	if finished != "neu" {
 		t.Errorf("finish: %q", finished)
 	}
@@ -125,17 +125,17 @@ func TestWizardDeviceCode(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
-	test.Tap(z.next)
+	tapNext(z)
 	test.Type(z.name, "geraet")
 	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
 	z.clientID.SetText(identity.PublicClientID)
 	z.flow.SetSelectedIndex(flowIndex(account.FlowDevice))
-	test.Tap(z.next)
+	tapNext(z)
 	z.login.SetText("erik@contoso.example")
 	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
 	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
 	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 3 || z.saved == nil || z.saved.Flow != account.FlowDevice {
 		t.Fatalf("step %d, saved %+v", z.step, z.saved)
 	}

@@ -17,14 +17,14 @@ func TestWizardValidatesBeforeNext(t *testing.T) {
 	var done string
 	z := NewWizard(f, i18n.DE, w, func(n string) { done = n })
 	w.SetContent(z.Object)
-	test.Tap(z.next) // welcome → tenant and app
+	tapNext(z) // welcome → tenant and app
 	if z.step != 1 {
 		t.Fatalf("step %d", z.step)
 	}
 	test.Type(z.name, "info")
 	test.Type(z.tenant, "https://login/microsoftonline.com/0b3c1a2d-4e5f-6789-abcd-ef0123456789/")
 	test.Type(z.clientID, "anna@contoso.com")
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 1 {
 		t.Fatal("Next was not blocked by a bad tenant")
 	}
@@ -36,18 +36,18 @@ func TestWizardValidatesBeforeNext(t *testing.T) {
 	}
 	z.tenant.SetText("contoso.onmicrosoft.com")
 	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 2 || z.errs["tenant"].Visible() {
 		t.Fatalf("step %d after fixing the fields", z.step)
 	}
 	test.Type(z.login, "anna")
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 2 || !strings.Contains(z.errs["login"].Text, "@") {
 		t.Fatalf("bad login accepted: %q", z.errs["login"].Text)
 	}
 	z.login.SetText("anna@contoso.com")
 	z.proto["pop3"].SetChecked(false)
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 3 || len(f.accounts) != 1 || f.accounts[0].POP3.Enabled || f.accounts[0].IMAP.Host != "outlook.office365.com" {
 		t.Fatalf("step %d, accounts %+v", z.step, f.accounts)
 	}
@@ -68,13 +68,20 @@ func TestEditKeepsNameAndUpdates(t *testing.T) {
 	if z.step != 1 || !z.name.Disabled() || z.tenant.Text != "https://login.microsoftonline.com/contoso.onmicrosoft.com/" {
 		t.Fatalf("edit start: step %d, tenant %q", z.step, z.tenant.Text)
 	}
-	test.Tap(z.next)
+	tapNext(z)
 	z.proto[account.POP3].SetChecked(false)
-	test.Tap(z.next)
+	tapNext(z)
 	if z.step != 3 || f.accounts[0].POP3.Enabled || len(f.accounts) != 1 {
 		t.Fatalf("update: step %d %+v", z.step, f.accounts)
 	}
 	if z.next.Disabled() {
 		t.Error("an edited account must not be forced to sign in again")
 	}
+}
+
+// tapNext taps Next and waits for what it started off the UI thread (saving
+// may ask the identity platform for the tenant).
+func tapNext(z *Wizard) {
+	test.Tap(z.next)
+	z.running.Wait()
 }

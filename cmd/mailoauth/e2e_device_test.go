@@ -76,3 +76,25 @@ func TestCLIDeviceCode(t *testing.T) {
 	h.must(0, "", "check", "dev")
 	h.leakScan()
 }
+
+// TestCLITenantDiscovery: a domain given as tenant is stored as the tenant's
+// GUID; an unknown domain is refused with AADSTS90002's explanation.
+func TestCLITenantDiscovery(t *testing.T) {
+	h := newHarness(t)
+	_, errs, code := h.run("", "account", "add", "dom", "--login", "carl@"+h.sb.Domain, "--tenant", h.sb.Authority+"/"+h.sb.Domain+"/",
+		"--client-id", h.sb.PublicClientID)
+	if code != 0 || !strings.Contains(errs, h.sb.TenantID) {
+		t.Fatalf("add by domain: exit %d\n%s", code, errs)
+	}
+	if show := h.must(0, "", "account", "show", "dom", "--json"); !strings.Contains(show, `"tenant": "`+h.sb.TenantID+`"`) {
+		t.Errorf("stored tenant:\n%s", show)
+	}
+	_, errs, code = h.run("", "account", "add", "nowhere", "--login", "carl@"+h.sb.Domain, "--tenant", h.sb.Authority+"/nowhere.example/",
+		"--client-id", h.sb.PublicClientID)
+	if code != 3 || !strings.Contains(errs, "AADSTS90002") {
+		t.Errorf("unknown domain: exit %d\n%s", code, errs)
+	}
+	if _, _, code := h.run("", "account", "show", "nowhere"); code == 0 {
+		t.Error("the refused account was stored")
+	}
+}

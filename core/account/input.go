@@ -36,7 +36,13 @@ func (in Input) Build() (*Account, []*status.Problem) {
 			a.Mailbox = ""
 		}
 	}
-	a.Authority, a.Tenant, p = ParseTenant(in.Tenant)
+	tenant := in.Tenant
+	if strings.TrimSpace(tenant) == "" && a.Login != "" {
+		// No tenant given: the login's domain names it; discovery
+		// (oauth.ResolveTenant) then turns it into the tenant's GUID.
+		tenant = a.Login[strings.LastIndexByte(a.Login, '@')+1:]
+	}
+	a.Authority, a.Tenant, p = ParseTenant(tenant)
 	add(p)
 	a.ClientID, p = ParseClientID(in.ClientID)
 	add(p)

@@ -23,6 +23,9 @@ func bad(field, code, value string, more ...string) *status.Problem {
 }
 
 // normGUID strips braces and lowercases; ok is false when in is no GUID.
+// IsGUID says whether s is a GUID (as a tenant ID or client ID is).
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
+
 func normGUID(in string) (string, bool) {
 	s := strings.TrimSpace(in)
 	s = strings.TrimPrefix(strings.TrimSuffix(s, "}"), "{")

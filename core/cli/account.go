@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"mailoauth/core/account"
+	"mailoauth/core/oauth"
 	"mailoauth/core/secret"
 	"mailoauth/core/status"
 )
@@ -50,6 +51,14 @@ func (a *app) accountAdd(pa *parsed) int {
 	acct, problems := in.Build()
 	if len(problems) > 0 {
 		return a.failAll(problems, ExitUsage)
+	}
+	given := acct.Tenant
+	if d, p := oauth.ResolveTenant(context.Background(), a.http, acct); p != nil && p.Level == status.Red {
+		return a.fail(p, ExitUsage)
+	} else if p != nil {
+		a.printProblem(a.env.Stderr, p)
+	} else if d != nil {
+		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", given, "tenant", d.TenantID, "cloud", d.Cloud))
 	}
 	var clientSecret string
 	if pa.bools["client-secret-stdin"] {
