@@ -29,6 +29,9 @@ type Service interface {
 	// onDevice the code to type on another device (device code flow).
 	Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (user string, p *status.Problem)
 	Remove(ctx context.Context, name string) *status.Problem
+	// AdminConsent opens the admin-consent page for the account's app and
+	// waits for the administrator's answer (AADSTS65001, 90094).
+	AdminConsent(ctx context.Context, name string) *status.Problem
 	// Card is the settings card for a product (card.Products; "" generic).
 	Card(name, product string) []card.Field
 	// Add validates and stores a new account (the client secret, if any,
@@ -254,4 +257,13 @@ func (s *coreService) Card(name, product string) []card.Field {
 	}
 	fields, _ := card.ForProduct(product, a, "", s.lang)
 	return fields
+}
+
+func (s *coreService) AdminConsent(ctx context.Context, name string) *status.Problem {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return p
+	}
+	cfg := oauth.ConfigFor(a, "", s.tokens.HTTPClient)
+	return oauth.AdminConsent(ctx, &cfg, oauth.SignInOptions{Lang: s.lang, OpenBrowser: s.browser})
 }

@@ -31,6 +31,7 @@ func (f *fakeService) Check(_ context.Context, names []string, report func(statu
 func (f *fakeService) Authorize(context.Context, string, func(string), func(DeviceCode)) (string, *status.Problem) {
 	return "anna@contoso.com", nil
 }
+func (f *fakeService) AdminConsent(context.Context, string) *status.Problem { return nil }
 func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {
 	f.removed = append(f.removed, name)
 	f.accounts = nil

@@ -13,6 +13,7 @@ import (
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
+	"mailoauth/core/oauth"
 	"mailoauth/core/status"
 )
 
@@ -39,6 +40,7 @@ type Wizard struct {
 	saved                                          *account.Account
 	authStatus                                     *widget.Label
 	deviceBox                                      *fyne.Container
+	consentBtn                                     *widget.Button
 	cancel                                         context.CancelFunc
 	Object                                         fyne.CanvasObject
 	lights                                         map[string]*Light
@@ -216,8 +218,12 @@ func (z *Wizard) show(step int) {
 					start.Enable()
 					if p != nil {
 						z.authStatus.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+						if oauth.NeedsAdminConsent(p) {
+							z.consentBtn.Show()
+						}
 						return
 					}
+					z.consentBtn.Hide()
 					msg := z.t("ui.authorized", "name", z.saved.Name, "user", user)
 					if !strings.EqualFold(user, z.saved.Login) {
 						msg += "\n" + z.t("ui.wiz.user_mismatch", "user", user, "login", z.saved.Login)
@@ -231,9 +237,34 @@ func (z *Wizard) show(step int) {
 		z.authBtn = start
 		z.deviceBox = container.NewVBox()
 		z.deviceBox.Hide()
+		// Offered when Entra says the organisation has not consented: an
+		// administrator consents once, then Authorize works for everyone.
+		var consent *widget.Button
+		consent = widget.NewButton(z.t("ui.wiz.admin_consent"), func() {
+			consent.Disable()
+			z.authStatus.SetText(z.t("ui.wiz.admin_consent_waiting"))
+			ctx, c := context.WithCancel(context.Background())
+			z.cancel = c
+			z.running.Add(1)
+			go func() {
+				defer z.running.Done()
+				p := z.svc.AdminConsent(ctx, z.saved.Name)
+				fyne.Do(func() {
+					consent.Enable()
+					if p != nil {
+						z.authStatus.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+						return
+					}
+					consent.Hide()
+					z.authStatus.SetText(z.t("ui.wiz.admin_consent_done"))
+				})
+			}()
+		})
+		consent.Hide()
+		z.consentBtn = consent
 		z.body.Add(z.authStatus)
 		z.body.Add(z.deviceBox)
-		z.body.Add(container.NewHBox(start, cancel))
+		z.body.Add(container.NewHBox(start, consent, cancel))
 		z.body.Add(progress)
 	case 4:
 		z.title.SetText(z.t("ui.wiz.verify_title"))

@@ -71,10 +71,16 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if !strings.Contains(z.authStatus.Text, "AADSTS65001") || !strings.Contains(z.authStatus.Text, "Administratorzustimmung") || !z.next.Disabled() {
 		t.Fatalf("failed authorization: %q", z.authStatus.Text)
 	}
+	if !z.consentBtn.Visible() {
+		t.Error("no admin-consent button after AADSTS65001")
+	}
 	test.Tap(z.authBtn)
 	z.running.Wait()
 	if !strings.Contains(z.authStatus.Text, "dora@contoso.example") || z.next.Disabled() {
 		t.Fatalf("authorization: %q", z.authStatus.Text)
+	}
+	if z.consentBtn.Visible() {
+		t.Error("admin-consent button still offered after a good sign-in")
 	}
 	// Step 5: SMTP AUTH is off for the tenant: SMTP red with the fix.
 	sb.Mail.SetFault("smtp", mailserver.FaultSMTPAuthDisabledTenant)
@@ -215,5 +221,48 @@ func TestServiceMovedMailbox(t *testing.T) {
 	}
 	if c := svc.Card("m", ""); !strings.Contains(card.Text(c), "Gesendete Elemente") {
 		t.Errorf("card without the sent folder:\n%s", card.Text(c))
+	}
+}
+
+// TestWizardAdminConsent: the organisation has not consented (AADSTS65001);
+// the wizard offers admin consent, and Authorize then works.
+func TestWizardAdminConsent(t *testing.T) {
+	test.NewTempApp(t)
+	sb, err := sandbox.Start(sandbox.Options{AutoConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	sb.Identity.RequireAdminConsent(identity.PublicClientID)
+	hc := sb.Identity.HTTPClient()
+	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
+	svc.browser = consentingBrowser(hc)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "zustimmung")
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.clientID.SetText(identity.PublicClientID)
+	tapNext(z)
+	z.login.SetText("gina@contoso.example")
+	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
+	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
+	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
+	tapNext(z)
+	test.Tap(z.authBtn)
+	z.running.Wait()
+	if !strings.Contains(z.authStatus.Text, "AADSTS65001") || !z.consentBtn.Visible() {
+		t.Fatalf("without consent: %q, button %v", z.authStatus.Text, z.consentBtn.Visible())
+	}
+	test.Tap(z.consentBtn)
+	z.running.Wait()
+	if z.authStatus.Text != i18n.T(i18n.EN, "ui.wiz.admin_consent_done", nil) {
+		t.Fatalf("after consent: %q", z.authStatus.Text)
+	}
+	test.Tap(z.authBtn)
+	z.running.Wait()
+	if !strings.Contains(z.authStatus.Text, "gina@contoso.example") || z.next.Disabled() {
+		t.Fatalf("authorize after consent: %q", z.authStatus.Text)
 	}
 }

@@ -98,3 +98,24 @@ func TestCLITenantDiscovery(t *testing.T) {
 		t.Error("the refused account was stored")
 	}
 }
+
+// TestCLIAdminConsent: without admin consent authorize fails with
+// AADSTS65001 and points to `mailoauth consent`; after it, authorize works.
+func TestCLIAdminConsent(t *testing.T) {
+	h := newHarness(t)
+	login := "dana@" + h.sb.Domain
+	h.must(0, "", "account", "add", "c", "--login", login, "--tenant", h.sb.Authority+"/"+h.sb.TenantID+"/",
+		"--client-id", h.sb.PublicClientID, "--imap", h.sb.IMAP, "--pop3", "off", "--smtp", "off")
+	h.control(`{"require_consent":true}`)
+	_, errs, code := h.run("", "authorize", "c")
+	if code != 2 || !strings.Contains(errs, "AADSTS65001") || !strings.Contains(errs, "mailoauth consent c") {
+		t.Fatalf("without consent: exit %d\n%s", code, errs)
+	}
+	out := h.must(0, "", "consent", "c")
+	if !strings.Contains(out, "mailoauth authorize c") {
+		t.Errorf("consent said: %s", out)
+	}
+	h.must(0, "", "authorize", "c")
+	h.must(0, "", "check", "c")
+	h.leakScan()
+}

@@ -20,6 +20,7 @@ func init() {
 	commands["token"] = command{needsSetup: true, run: (*app).tokenClaims}
 	commands["access-token"] = command{needsSetup: true, run: (*app).accessToken}
 	commands["logout"] = command{needsSetup: true, run: (*app).logout}
+	commands["consent"] = command{needsSetup: true, run: (*app).consent, flags: flagSpec{"no-browser": false, "timeout": true}}
 }
 
 // interruptible returns a context that Ctrl+C cancels, so a waiting sign-in
@@ -72,7 +73,11 @@ func (a *app) authorize(pa *parsed) int {
 	defer cancel()
 	_, claims, p := a.tokens.Authorize(ctx, acct, opts)
 	if p != nil {
-		return a.fail(p, ExitFailure)
+		code := a.fail(p, ExitFailure)
+		if oauth.NeedsAdminConsent(p) {
+			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.consent_hint", "name", acct.Name))
+		}
+		return code
 	}
 	user := claims.User()
 	a.log.Printf("authorized %s as %s", acct.Name, user)
@@ -200,4 +205,37 @@ func waitText(d time.Duration) string {
 		s = 1
 	}
 	return fmt.Sprintf("%d s", s)
+}
+
+// consent opens the admin-consent page for the account's app and tenant: an
+// administrator consents once for the whole organisation (AADSTS65001,
+// 90094), then everyone can authorize.
+func (a *app) consent(pa *parsed) int {
+	acct, code := a.namedAccount(pa, "consent")
+	if code != ExitOK {
+		return code
+	}
+	cfg := oauth.ConfigFor(acct, "", a.http)
+	opts := oauth.SignInOptions{
+		Lang:        a.lang,
+		OnURL:       func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.consent.open_url"), u) },
+		OpenBrowser: a.env.OpenBrowser,
+	}
+	if pa.bools["no-browser"] {
+		opts.OpenBrowser = func(string) error { return nil }
+	}
+	if v := pa.str("timeout"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return a.fail(status.New(status.Red, "cli.bad_duration", "value", v), ExitUsage)
+		}
+		opts.Timeout = d
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	if p := oauth.AdminConsent(ctx, &cfg, opts); p != nil {
+		return a.fail(p, ExitFailure)
+	}
+	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", acct.Name))
+	return ExitOK
 }

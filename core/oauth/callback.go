@@ -3,6 +3,7 @@ package oauth
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"mailoauth/core/entra"
@@ -23,7 +24,10 @@ type callback struct {
 	state    string
 	lang     i18n.Lang
 	exchange func(code string) (*Token, *status.Problem)
-	done     chan result // buffered 1: the one outcome
+	// accept, when set, judges an answer that carries no code (admin
+	// consent answers with admin_consent=True).
+	accept func(q url.Values) *status.Problem
+	done   chan result // buffered 1: the one outcome
 
 	mu       sync.Mutex
 	finished bool
@@ -67,6 +71,8 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch code := q.Get("code"); {
 	case q.Get("error") != "":
 		res.p = entra.FromCallback(q)
+	case c.accept != nil:
+		res.p = c.accept(q)
 	case code == "":
 		res.p = status.New(status.Red, "oauth.no_code")
 	default:

@@ -109,6 +109,21 @@ func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status
 	if err := ctx.Err(); err != nil {
 		return nil, status.New(status.Yellow, "oauth.canceled").Wrap(err)
 	}
+	verifier := oauth2.GenerateVerifier()
+	redact.Add(verifier)
+	return serveLoopback(ctx, opts, func(ctx context.Context, redirectURI, state string) (*callback, string) {
+		cb := newCallback(state, opts.Lang, func(code string) (*Token, *status.Problem) {
+			return Exchange(ctx, c, code, verifier, redirectURI)
+		})
+		return cb, c.authURL(redirectURI, state, verifier)
+	})
+}
+
+// serveLoopback runs one browser round trip: it listens on 127.0.0.1 (and
+// [::1]) at a random port, lets start build the callback and the address
+// for the redirect http://localhost:<port>, opens the browser, and waits for
+// the callback's one outcome, the timeout or ctx.
+func serveLoopback(ctx context.Context, opts SignInOptions, start func(ctx context.Context, redirectURI, state string) (*callback, string)) (*Token, *status.Problem) {
 	timeout := opts.timeout()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -123,15 +138,10 @@ func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status
 		listeners = append(listeners, ln6)
 	}
 	redirectURI := "http://localhost:" + port
-	state := randomState()
-	verifier := oauth2.GenerateVerifier()
-	redact.Add(verifier)
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cb := newCallback(state, opts.Lang, func(code string) (*Token, *status.Problem) {
-		return Exchange(ctx, c, code, verifier, redirectURI)
-	})
+	cb, authURL := start(ctx, redirectURI, randomState())
 	srv := &http.Server{Handler: cb, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
 	for _, l := range listeners {
@@ -147,7 +157,7 @@ func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status
 		}
 	}()
 
-	openInBackground(opts, c.authURL(redirectURI, state, verifier))
+	openInBackground(opts, authURL)
 	if opts.OnWaiting != nil {
 		dl, _ := ctx.Deadline()
 		opts.OnWaiting(dl)

@@ -23,7 +23,10 @@ type controlRequest struct {
 	Withhold     string `json:"withhold,omitempty"`
 	ExpireAccess bool   `json:"expire_access,omitempty"`
 	MoveMailbox  string `json:"move_mailbox,omitempty"`
-	Grant        *struct {
+	// RequireConsent makes sign-ins to the public client fail with
+	// AADSTS65001 until an administrator consents.
+	RequireConsent bool `json:"require_consent,omitempty"`
+	Grant          *struct {
 		Delegate string `json:"delegate"`
 		Mailbox  string `json:"mailbox"`
 	} `json:"grant,omitempty"`
@@ -55,6 +58,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 		}
 		if req.ExpireAccess {
 			s.Identity.ExpireAccessTokens()
+		}
+		if req.RequireConsent {
+			s.Identity.RequireAdminConsent(identity.PublicClientID)
 		}
 		if req.MoveMailbox != "" {
 			s.Mail.MoveMailbox(req.MoveMailbox)

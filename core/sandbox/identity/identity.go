@@ -101,6 +101,7 @@ type Server struct {
 	revoked      map[string]time.Time
 	pendings     map[string]*pending
 	devices      map[string]*deviceGrant
+	needsConsent map[string]bool // client IDs without admin consent
 	faults       []Fault
 	issued       []string
 	refreshCount map[string]int
@@ -159,6 +160,7 @@ func New(opts Options) (*Server, error) {
 		revoked:      map[string]time.Time{},
 		pendings:     map[string]*pending{},
 		devices:      map[string]*deviceGrant{},
+		needsConsent: map[string]bool{},
 		refreshCount: map[string]int{},
 	}
 	perms := []string{"IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send"}

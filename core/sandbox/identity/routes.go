@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.deviceCode)
 	mux.HandleFunc("/devicelogin", s.deviceLoginPage)
+	mux.HandleFunc("/{tenant}/v2.0/adminconsent", s.adminConsent)
 	mux.HandleFunc("/_sandbox/introspect", s.introspect)
 	return mux
 }
@@ -197,6 +198,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, code := scopeCheck(app, q.Get("scope")); code != 0 {
 		fail(code)
+		return
+	}
+	if s.consentMissing(app.ClientID) {
+		fail(65001)
 		return
 	}
 	if q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
