@@ -16,6 +16,8 @@ pkgs=(
   xvfb xauth xdotool imagemagick libgl1-mesa-dri
   # real mail servers for the integration suite (make integration)
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
+  # a helper-program recipe proved against them (README: msmtp + access-token)
+  msmtp
   # the Windows build (make windows) and its smoke test under Wine
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode openssl wine wine64 file binutils
 )

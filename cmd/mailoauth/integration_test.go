@@ -395,6 +395,46 @@ func TestRealServers(t *testing.T) {
 		}
 	})
 
+	timed("msmtp via access-token", func() {
+		// The helper recipe of the README: msmtp (Debian's, SASL XOAUTH2)
+		// gets its token from `mailoauth access-token` and sends through
+		// Postfix; Dovecot then holds the mail. The token never sits in a
+		// file: msmtp runs the command for each connection.
+		if _, err := exec.LookPath("msmtp"); err != nil {
+			t.Fatal("msmtp missing (scripts/install-deps.sh installs it)")
+		}
+		conf := filepath.Join(h.dir, "msmtprc")
+		os.WriteFile(conf, []byte(fmt.Sprintf(`account happy
+host 127.0.0.2
+port %d
+tls on
+tls_starttls on
+tls_trust_file %s
+auth xoauth2
+user %s
+from %s
+passwordeval "%s access-token happy"
+`, rs.smtp, h.sb.CAFile, login, login, h.bin)), 0o600)
+		before := step(h.check(t, 0, "happy")["happy/imap"], "select")
+		cmd := exec.Command("msmtp", "-C", conf, "-a", "happy", login)
+		cmd.Env = h.env
+		cmd.Stdin = strings.NewReader("Subject: msmtp helper\r\n\r\nsent by msmtp with a mailoauth token\r\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("msmtp: %v\n%s", err, out)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			r := h.check(t, 0, "happy")["happy/imap"]
+			if s := step(r, "select"); s != before && strings.Contains(s, "2 messages") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("msmtp's mail never reached the INBOX: before %q, now %q", before, step(r, "select"))
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	})
+
 	timed("STARTTLS is used", func() {
 		// Dovecot on 127.0.0.2 does not count a client on 127.0.0.1 as
 		// secure: without STARTTLS it would refuse the sign-in.
