@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
+	"mailoauth/core/card"
 	"mailoauth/core/i18n"
 	"mailoauth/core/oauth"
 	"mailoauth/core/status"
@@ -40,6 +41,7 @@ type Wizard struct {
 	saved                                          *account.Account
 	authStatus                                     *widget.Label
 	deviceBox                                      *fyne.Container
+	powershell                                     *widget.Entry // app-only: the Exchange steps
 	consentBtn                                     *widget.Button
 	cancel                                         context.CancelFunc
 	Object                                         fyne.CanvasObject
@@ -172,6 +174,21 @@ func (z *Wizard) show(step int) {
 	case 3:
 		z.title.SetText(z.t("ui.wiz.authorize_title"))
 		z.back.Disable() // the account is saved; going back would add it twice
+		if z.saved != nil && z.saved.Flow == account.FlowApp {
+			// App-only access signs nobody in; what it needs instead is the
+			// Exchange administrator's one-time PowerShell.
+			ps := card.ExchangePowerShell(z.saved, z.lang)
+			z.powershell = widget.NewMultiLineEntry()
+			z.powershell.SetText(ps)
+			z.powershell.Wrapping = fyne.TextWrapOff
+			z.powershell.SetMinRowsVisible(12)
+			info := widget.NewLabel(z.t("ui.wiz.app_only_hint"))
+			info.Wrapping = fyne.TextWrapWord
+			z.body.Add(info)
+			z.body.Add(z.powershell)
+			z.body.Add(widget.NewButton(z.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(ps) }))
+			break
+		}
 		z.authStatus = widget.NewLabel(z.t("ui.wiz.authorize_hint"))
 		z.authStatus.Wrapping = fyne.TextWrapWord
 		progress := widget.NewProgressBarInfinite()
@@ -394,10 +411,6 @@ func (z *Wizard) onNext() {
 					return
 				}
 				z.saved = a
-				if a.Flow == account.FlowApp {
-					z.show(4) // app-only access has nothing to authorize
-					return
-				}
 				z.show(3)
 			})
 		}()

@@ -266,3 +266,43 @@ func TestWizardAdminConsent(t *testing.T) {
 		t.Fatalf("authorize after consent: %q", z.authStatus.Text)
 	}
 }
+
+// TestWizardAppOnly: app-only access has nobody to sign in; the wizard shows
+// the Exchange PowerShell with the account's values instead, then verifies.
+func TestWizardAppOnly(t *testing.T) {
+	test.NewTempApp(t)
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), sb.Identity.HTTPClient(), i18n.EN)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "app")
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.clientID.SetText(identity.ConfidentialClientID)
+	z.flow.SetSelectedIndex(flowIndex(account.FlowApp))
+	z.secret.SetText(sb.Identity.ConfidentialSecret())
+	tapNext(z)
+	z.login.SetText("alarm@contoso.example")
+	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
+	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
+	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
+	tapNext(z)
+	if z.step != 3 || z.powershell == nil || z.next.Disabled() {
+		t.Fatalf("step %d, powershell %v", z.step, z.powershell != nil)
+	}
+	for _, want := range []string{"New-ServicePrincipal -AppId " + identity.ConfidentialClientID, "Add-MailboxPermission -Identity alarm@contoso.example",
+		"Connect-ExchangeOnline -Organization " + sb.Identity.TenantID(), "Enterprise applications"} {
+		if !strings.Contains(z.powershell.Text, want) {
+			t.Errorf("PowerShell lacks %q:\n%s", want, z.powershell.Text)
+		}
+	}
+	tapNext(z)
+	if z.step != 4 {
+		t.Fatalf("step %d after the PowerShell", z.step)
+	}
+}

@@ -68,6 +68,9 @@ func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
 		add(string(p)+"_security", mode)
 	}
 	add("sent_folder", sentFolder)
+	if a.Flow == account.FlowApp {
+		add("exchange_powershell", ExchangePowerShell(a, lang))
+	}
 	return out
 }
 
@@ -75,7 +78,7 @@ func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
 func Text(fields []Field) string {
 	w := 0
 	for _, f := range fields {
-		if n := len([]rune(f.Label)); n > w {
+		if n := len([]rune(f.Label)); n > w && !strings.Contains(f.Value, "\n") {
 			w = n
 		}
 	}
@@ -83,6 +86,15 @@ func Text(fields []Field) string {
 	for _, f := range fields {
 		b.WriteString(f.Label)
 		b.WriteString(":")
+		if strings.Contains(f.Value, "\n") {
+			// A block (the PowerShell steps) goes below its label, indented,
+			// so it can be copied as it is.
+			for _, l := range strings.Split(f.Value, "\n") {
+				b.WriteString("\n    " + l)
+			}
+			b.WriteString("\n")
+			continue
+		}
 		b.WriteString(strings.Repeat(" ", w-len([]rune(f.Label))+2))
 		b.WriteString(f.Value)
 		b.WriteString("\n")

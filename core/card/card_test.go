@@ -94,3 +94,34 @@ func TestProductChoice(t *testing.T) {
 		t.Errorf("sent folder %q", v)
 	}
 }
+
+// TestExchangePowerShell: an app-only account's card carries the Exchange
+// steps with its own values and the object-ID warning.
+func TestExchangePowerShell(t *testing.T) {
+	a := sample(t, "info@contoso.de")
+	if v, ok := value(Generic(a, "", i18n.EN), i18n.T(i18n.EN, "card.exchange_powershell", nil)); ok {
+		t.Fatalf("delegated account shows PowerShell: %q", v)
+	}
+	a.Flow = account.FlowApp
+	fields := Generic(a, "", i18n.DE)
+	ps, ok := value(fields, i18n.T(i18n.DE, "card.exchange_powershell", nil))
+	if !ok {
+		t.Fatal("no PowerShell on the app-only card")
+	}
+	for _, want := range []string{
+		"Connect-ExchangeOnline -Organization " + tenant,
+		"New-ServicePrincipal -AppId " + a.ClientID + " -ObjectId <OBJEKT-ID>",
+		"Get-ServicePrincipal -Identity " + a.ClientID,
+		"Add-MailboxPermission -Identity info@contoso.de -User <OBJEKT-ID> -AccessRights FullAccess",
+		"Add-RecipientPermission -Identity info@contoso.de -Trustee <OBJEKT-ID> -AccessRights SendAs",
+		"Unternehmensanwendungen", "NICHT die Objekt-ID der App-Registrierung",
+	} {
+		if !strings.Contains(ps, want) {
+			t.Errorf("PowerShell lacks %q:\n%s", want, ps)
+		}
+	}
+	// In the text card the block stands below its label, each line indented.
+	if txt := Text(fields); !strings.Contains(txt, ":\n    # ") || !strings.Contains(txt, "\n    Connect-ExchangeOnline") {
+		t.Errorf("text card:\n%s", txt)
+	}
+}

@@ -1,0 +1,36 @@
+package card
+
+import (
+	"strings"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+)
+
+// ExchangePowerShell is what an Exchange administrator runs once so that an
+// app-only account (client credentials) may open its mailbox (seed 002):
+// the app becomes an Exchange service principal, which then gets full
+// access and, for the test mail, SendAs. The values are the account's; the
+// one value we cannot know, the Enterprise application's object ID, stays
+// a placeholder with a warning, because the app registration's object ID
+// (the one people copy) is the wrong one.
+func ExchangePowerShell(a *account.Account, lang i18n.Lang) string {
+	t := func(key string) string { return "# " + i18n.T(lang, "card.ps."+key, nil) }
+	objectID := i18n.T(lang, "card.ps.object_id_placeholder", nil)
+	mailbox := a.MailboxAddress()
+	lines := []string{
+		t("intro"),
+		"Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser",
+		"Connect-ExchangeOnline -Organization " + a.Tenant,
+		"",
+		t("object_id"),
+		"New-ServicePrincipal -AppId " + a.ClientID + " -ObjectId " + objectID + ` -DisplayName "mailoauth ` + a.Name + `"`,
+		"Get-ServicePrincipal -Identity " + a.ClientID + " | Format-List DisplayName,AppId,ObjectId,Identity",
+		"",
+		t("full_access"),
+		"Add-MailboxPermission -Identity " + mailbox + " -User " + objectID + " -AccessRights FullAccess",
+		t("send_as"),
+		"Add-RecipientPermission -Identity " + mailbox + " -Trustee " + objectID + " -AccessRights SendAs -Confirm:$false",
+	}
+	return strings.Join(lines, "\n")
+}
