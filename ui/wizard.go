@@ -382,6 +382,7 @@ func (z *Wizard) onNext() {
 		if len(probs) > 0 {
 			return
 		}
+		z.followCloud()
 	case 2:
 		_, probs := z.input().Build()
 		z.setErrs(probs)
@@ -434,4 +435,25 @@ func flowIndex(f account.Flow) int {
 		}
 	}
 	return 0
+}
+
+// followCloud puts the tenant's cloud's servers (GCC High, 21Vianet) into
+// the server fields that still hold another cloud's defaults; a server the
+// user typed stays.
+func (z *Wizard) followCloud() {
+	auth, _, p := account.ParseTenant(z.tenant.Text)
+	if p != nil {
+		return
+	}
+	cloud := account.CloudOf(auth)
+	for _, pr := range account.Protocols {
+		for _, other := range account.Clouds {
+			d := other.Server(pr)
+			if z.server[pr].Text == fmt.Sprintf("%s:%d", d.Host, d.Port) {
+				n := cloud.Server(pr)
+				z.server[pr].SetText(fmt.Sprintf("%s:%d", n.Host, n.Port))
+				break
+			}
+		}
+	}
 }

@@ -85,3 +85,22 @@ func tapNext(z *Wizard) {
 	test.Tap(z.next)
 	z.running.Wait()
 }
+
+// TestWizardFollowsTheCloud: a GCC High tenant URL brings GCC High's
+// servers into the untouched fields; a typed server stays.
+func TestWizardFollowsTheCloud(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	z.name.SetText("gov")
+	z.tenant.SetText("https://login.microsoftonline.us/0b3c1a2d-4e5f-4789-abcd-ef0123456789/")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	z.server[account.POP3].SetText("pop.example.us:995")
+	tapNext(z)
+	if z.step != 2 || z.server[account.IMAP].Text != "outlook.office365.us:993" || z.server[account.SMTP].Text != "smtp.office365.us:587" ||
+		z.server[account.POP3].Text != "pop.example.us:995" {
+		t.Errorf("step %d: %s %s %s", z.step, z.server[account.IMAP].Text, z.server[account.POP3].Text, z.server[account.SMTP].Text)
+	}
+}

@@ -12,6 +12,7 @@ type Input struct {
 	Name, Login, Mailbox, Tenant, ClientID, Flow, Redirect string
 	IMAP, POP3, SMTP                                       string // "", "off", "HOST" or "HOST:PORT"
 	IMAPSecurity, POP3Security, SMTPSecurity               string // "", "tls" or "starttls"
+	Cloud                                                  string // "", or a Clouds ID: login host and server defaults
 }
 
 // Build normalises and validates every field and returns all problems at
@@ -44,6 +45,17 @@ func (in Input) Build() (*Account, []*status.Problem) {
 	}
 	a.Authority, a.Tenant, p = ParseTenant(tenant)
 	add(p)
+	cloud, p := ParseCloud(in.Cloud)
+	add(p)
+	if cloud != nil && p == nil && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(tenant)), "https://") {
+		// A bare tenant signs in where its cloud does; a login URL says
+		// where by itself.
+		a.Authority = "https://" + cloud.LoginHost
+	}
+	if cloud == nil {
+		c := CloudOf(a.Authority)
+		cloud = &c
+	}
 	a.ClientID, p = ParseClientID(in.ClientID)
 	add(p)
 	a.Flow, p = ParseFlow(in.Flow)
@@ -56,7 +68,7 @@ func (in Input) Build() (*Account, []*status.Problem) {
 		security  string
 		secureKey string
 	}{{IMAP, in.IMAP, in.IMAPSecurity, "imap_security"}, {POP3, in.POP3, in.POP3Security, "pop3_security"}, {SMTP, in.SMTP, in.SMTPSecurity, "smtp_security"}} {
-		srv := DefaultServer(pr.proto)
+		srv := cloud.Server(pr.proto)
 		if strings.TrimSpace(pr.hostPort) != "" {
 			srv, p = ParseHostPort(pr.proto, pr.hostPort)
 			if p != nil {

@@ -22,10 +22,10 @@ func bad(field, code, value string, more ...string) *status.Problem {
 	return status.New(status.Red, "account."+field+"."+code, args...)
 }
 
-// normGUID strips braces and lowercases; ok is false when in is no GUID.
 // IsGUID says whether s is a GUID (as a tenant ID or client ID is).
 func IsGUID(s string) bool { return guidRE.MatchString(s) }
 
+// normGUID strips braces and lowercases; ok is false when in is no GUID.
 func normGUID(in string) (string, bool) {
 	s := strings.TrimSpace(in)
 	s = strings.TrimPrefix(strings.TrimSuffix(s, "}"), "{")

@@ -248,3 +248,42 @@ func TestInputBuild(t *testing.T) {
 		t.Errorf("all off: %v", probs)
 	}
 }
+
+// TestClouds: the tenant's login host or --cloud picks the sign-in host and
+// the default servers of that cloud; servers given explicitly win.
+func TestClouds(t *testing.T) {
+	base := Input{Name: "c", Login: "anna@contoso.us", ClientID: guid}
+	cases := []struct {
+		tenant, cloud, authority, mail, smtp string
+	}{
+		{guid, "", "https://login.microsoftonline.com", "outlook.office365.com", "smtp.office365.com"},
+		{"https://login.microsoftonline.us/" + guid + "/", "", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us"},
+		{guid, "usgov", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us"},
+		{guid, "USGov-DoD", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us"},
+		{guid, "china", "https://login.partner.microsoftonline.cn", "partner.outlook.cn", "smtp.partner.outlook.cn"},
+		{"https://login.chinacloudapi.cn/" + guid, "", "https://login.chinacloudapi.cn", "partner.outlook.cn", "smtp.partner.outlook.cn"},
+		// A login URL says where to sign in; --cloud then picks only the servers.
+		{"https://login.microsoftonline.us/" + guid + "/", "usgov-dod", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us"},
+	}
+	for _, c := range cases {
+		in := base
+		in.Tenant, in.Cloud = c.tenant, c.cloud
+		a, probs := in.Build()
+		if len(probs) > 0 {
+			t.Fatalf("%s/%s: %v", c.tenant, c.cloud, probs)
+		}
+		if a.Authority != c.authority || a.IMAP.Host != c.mail || a.POP3.Host != c.mail || a.SMTP.Host != c.smtp {
+			t.Errorf("%s/%s: %s %s %s %s", c.tenant, c.cloud, a.Authority, a.IMAP.Host, a.POP3.Host, a.SMTP.Host)
+		}
+	}
+	in := base
+	in.Tenant, in.Cloud, in.IMAP = guid, "china", "imap.example.cn:993"
+	if a, _ := in.Build(); a == nil || a.IMAP.Host != "imap.example.cn" {
+		t.Errorf("explicit server lost: %+v", a)
+	}
+	in.Cloud = "mars"
+	_, probs := in.Build()
+	if len(probs) != 1 || probs[0].Code != "account.cloud.invalid" {
+		t.Errorf("bad cloud: %v", probs)
+	}
+}

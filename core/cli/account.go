@@ -17,7 +17,7 @@ import (
 
 func init() {
 	commands["account add"] = command{needsSetup: true, run: (*app).accountAdd, flags: flagSpec{
-		"login": true, "tenant": true, "client-id": true, "mailbox": true, "flow": true,
+		"login": true, "tenant": true, "client-id": true, "mailbox": true, "flow": true, "cloud": true,
 		"redirect": true, "client-secret-stdin": false,
 		"imap": true, "pop3": true, "smtp": true,
 		"imap-security": true, "pop3-security": true, "smtp-security": true,
@@ -47,6 +47,7 @@ func (a *app) accountAdd(pa *parsed) int {
 		ClientID: pa.str("client-id"), Flow: pa.str("flow"), Redirect: pa.str("redirect"),
 		IMAP: pa.str("imap"), POP3: pa.str("pop3"), SMTP: pa.str("smtp"),
 		IMAPSecurity: pa.str("imap-security"), POP3Security: pa.str("pop3-security"), SMTPSecurity: pa.str("smtp-security"),
+		Cloud: pa.str("cloud"),
 	}
 	acct, problems := in.Build()
 	if len(problems) > 0 {
