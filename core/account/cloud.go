@@ -25,9 +25,9 @@ type Cloud struct {
 // Clouds lists the clouds, global first.
 var Clouds = []Cloud{
 	{ID: "global", LoginHost: "login.microsoftonline.com", MailHost: "outlook.office365.com", SMTPHost: "smtp.office365.com"},
-	{ID: "usgov", LoginHost: "login.microsoftonline.us", MailHost: "outlook.office365.us", SMTPHost: "smtp.office365.us"},             // hosts unconfirmed
+	{ID: "usgov", LoginHost: "login.microsoftonline.us", MailHost: "outlook.office365.us", SMTPHost: "smtp.office365.us"},                // hosts unconfirmed
 	{ID: "usgov-dod", LoginHost: "login.microsoftonline.us", MailHost: "outlook-dod.office365.us", SMTPHost: "outlook-dod.office365.us"}, // hosts unconfirmed
-	{ID: "china", LoginHost: "login.partner.microsoftonline.cn", MailHost: "partner.outlook.cn", SMTPHost: "smtp.partner.outlook.cn"},   // SMTP host unconfirmed
+	{ID: "china", LoginHost: "login.partner.microsoftonline.cn", MailHost: "partner.outlook.cn", SMTPHost: "smtp.partner.outlook.cn"},    // SMTP host unconfirmed
 }
 
 // ParseCloud reads --cloud; "" is none given.
