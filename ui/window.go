@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
@@ -396,7 +397,9 @@ func deviceCodeBox(lang i18n.Lang, d DeviceCode) fyne.CanvasObject {
 	t := func(key string, kv ...string) string { return tr(lang, key, kv...) }
 	text := widget.NewLabel(t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
 	text.Wrapping = fyne.TextWrapWord
-	code := widget.NewLabelWithStyle(d.Code, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	// Large, as a heading: the user types it on a phone across the desk.
+	code := widget.NewRichText(&widget.TextSegment{Text: d.Code, Style: widget.RichTextStyle{
+		Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}}})
 	copyCode := widget.NewButton(t("ui.copy_code"), func() { fyne.CurrentApp().Clipboard().SetContent(d.Code) })
 	copyURL := widget.NewButton(t("ui.copy_url"), func() { fyne.CurrentApp().Clipboard().SetContent(d.URL) })
 	return container.NewVBox(text, code, container.NewHBox(copyCode, copyURL))

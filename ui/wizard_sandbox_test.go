@@ -162,6 +162,8 @@ func TestWizardDeviceCode(t *testing.T) {
 			}
 		case *widget.Label:
 			texts = append(texts, x.Text)
+		case *widget.RichText:
+			texts = append(texts, x.String())
 		case *widget.Button:
 			texts = append(texts, x.Text)
 			if x.Text == "Copy code" {
