@@ -119,32 +119,13 @@ func (a approvingService) Authorize(ctx context.Context, name string, onURL func
 // buttons, and the sign-in on the other device completes the step.
 func TestWizardDeviceCode(t *testing.T) {
 	test.NewTempApp(t)
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	hc := sb.Identity.HTTPClient()
-	core := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
+	sb, core := sandboxService(t, sandbox.Options{}, i18n.EN)
 	core.browser = func(string) error { t.Error("the device flow opened a browser"); return nil }
 	svc := approvingService{core, sb, "erik@contoso.example", make(chan DeviceCode, 1)}
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
-	tapNext(z)
-	test.Type(z.name, "geraet")
-	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
-	z.clientID.SetText(identity.PublicClientID)
-	z.flow.SetSelectedIndex(flowIndex(account.FlowDevice))
-	tapNext(z)
-	z.login.SetText("erik@contoso.example")
-	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
-	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
-	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
-	tapNext(z)
-	if z.step != 3 || z.saved == nil || z.saved.Flow != account.FlowDevice {
-		t.Fatalf("step %d, saved %+v", z.step, z.saved)
-	}
+	fillWizard(t, z, sb, "geraet", identity.PublicClientID, account.FlowDevice, "erik@contoso.example")
 	test.Tap(z.authBtn)
 	z.running.Wait()
 	d := <-svc.shown
@@ -186,14 +167,7 @@ func TestWizardDeviceCode(t *testing.T) {
 // TestServiceMovedMailbox: the window's checks remember the UIDVALIDITY too,
 // and a moved mailbox comes back yellow with its explanation.
 func TestServiceMovedMailbox(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	hc := sb.Identity.HTTPClient()
-	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
-	svc.browser = consentingBrowser(hc)
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN)
 	a, probs := account.Input{Name: "m", Login: "fritz@contoso.example", Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
 		ClientID: identity.PublicClientID, IMAP: sb.Mail.IMAPAddr(), POP3: "off", SMTP: "off"}.Build()
 	if len(probs) > 0 {
@@ -230,28 +204,12 @@ func TestServiceMovedMailbox(t *testing.T) {
 // the wizard offers admin consent, and Authorize then works.
 func TestWizardAdminConsent(t *testing.T) {
 	test.NewTempApp(t)
-	sb, err := sandbox.Start(sandbox.Options{AutoConsent: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN)
 	sb.Identity.RequireAdminConsent(identity.PublicClientID)
-	hc := sb.Identity.HTTPClient()
-	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.EN)
-	svc.browser = consentingBrowser(hc)
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
-	tapNext(z)
-	test.Type(z.name, "zustimmung")
-	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
-	z.clientID.SetText(identity.PublicClientID)
-	tapNext(z)
-	z.login.SetText("gina@contoso.example")
-	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
-	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
-	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
-	tapNext(z)
+	fillWizard(t, z, sb, "zustimmung", identity.PublicClientID, account.FlowBrowser, "gina@contoso.example")
 	test.Tap(z.authBtn)
 	z.running.Wait()
 	if !strings.Contains(z.authStatus.Text, "AADSTS65001") || !z.consentBtn.Visible() {
@@ -273,27 +231,11 @@ func TestWizardAdminConsent(t *testing.T) {
 // the Exchange PowerShell with the account's values instead, then verifies.
 func TestWizardAppOnly(t *testing.T) {
 	test.NewTempApp(t)
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), sb.Identity.HTTPClient(), i18n.EN)
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN)
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
-	tapNext(z)
-	test.Type(z.name, "app")
-	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
-	z.clientID.SetText(identity.ConfidentialClientID)
-	z.flow.SetSelectedIndex(flowIndex(account.FlowApp))
-	z.secret.SetText(sb.Identity.ConfidentialSecret())
-	tapNext(z)
-	z.login.SetText("alarm@contoso.example")
-	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
-	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
-	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
-	tapNext(z)
+	fillWizard(t, z, sb, "app", identity.ConfidentialClientID, account.FlowApp, "alarm@contoso.example")
 	if z.step != 3 || z.powershell == nil || z.next.Disabled() {
 		t.Fatalf("step %d, powershell %v", z.step, z.powershell != nil)
 	}
@@ -306,5 +248,43 @@ func TestWizardAppOnly(t *testing.T) {
 	tapNext(z)
 	if z.step != 4 {
 		t.Fatalf("step %d after the PowerShell", z.step)
+	}
+}
+
+// sandboxService starts the sandbox and a core service against it whose
+// browser accepts the sandbox's pages in-process.
+func sandboxService(t *testing.T, opts sandbox.Options, lang i18n.Lang) (*sandbox.Sandbox, *coreService) {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	hc := sb.Identity.HTTPClient()
+	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, lang)
+	svc.browser = consentingBrowser(hc)
+	return sb, svc
+}
+
+// fillWizard takes a new wizard through welcome, tenant and mailbox with
+// valid sandbox values and lands on step 4.
+func fillWizard(t *testing.T, z *Wizard, sb *sandbox.Sandbox, name, clientID string, flow account.Flow, login string) {
+	t.Helper()
+	tapNext(z)
+	test.Type(z.name, name)
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.clientID.SetText(clientID)
+	z.flow.SetSelectedIndex(flowIndex(flow))
+	if flow == account.FlowApp {
+		z.secret.SetText(sb.Identity.ConfidentialSecret())
+	}
+	tapNext(z)
+	z.login.SetText(login)
+	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
+	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
+	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
+	tapNext(z)
+	if z.step != 3 || z.saved == nil || z.saved.Flow != flow {
+		t.Fatalf("step %d, saved %+v", z.step, z.saved)
 	}
 }

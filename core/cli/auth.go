@@ -59,15 +59,8 @@ func (a *app) authorize(pa *parsed) int {
 				"time", d.Expires.Local().Format("15:04:05")))
 		}
 	}
-	if pa.bools["no-browser"] {
-		opts.OpenBrowser = func(string) error { return nil }
-	}
-	if v := pa.str("timeout"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return a.fail(status.New(status.Red, "cli.bad_duration", "value", v), ExitUsage)
-		}
-		opts.Timeout = d
+	if code := a.browserFlags(pa, &opts); code != ExitOK {
+		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -221,6 +214,21 @@ func (a *app) consent(pa *parsed) int {
 		OnURL:       func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.consent.open_url"), u) },
 		OpenBrowser: a.env.OpenBrowser,
 	}
+	if code := a.browserFlags(pa, &opts); code != ExitOK {
+		return code
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	if p := oauth.AdminConsent(ctx, &cfg, opts); p != nil {
+		return a.fail(p, ExitFailure)
+	}
+	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", acct.Name))
+	return ExitOK
+}
+
+// browserFlags applies --no-browser (the address is only printed) and
+// --timeout to a browser round trip.
+func (a *app) browserFlags(pa *parsed, opts *oauth.SignInOptions) int {
 	if pa.bools["no-browser"] {
 		opts.OpenBrowser = func(string) error { return nil }
 	}
@@ -231,11 +239,5 @@ func (a *app) consent(pa *parsed) int {
 		}
 		opts.Timeout = d
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
-	if p := oauth.AdminConsent(ctx, &cfg, opts); p != nil {
-		return a.fail(p, ExitFailure)
-	}
-	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", acct.Name))
 	return ExitOK
 }

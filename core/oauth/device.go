@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,20 +32,9 @@ func StartDevice(ctx context.Context, c *Config) (*DeviceCode, *status.Problem) 
 	rctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 	defer cancel()
 	form := url.Values{"client_id": {c.ClientID}, "scope": {strings.Join(c.Scopes, " ")}}
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.DeviceCodeURL(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.client().Do(req)
-	if err != nil {
-		return nil, netProblem(rctx, c.DeviceCodeURL(), c.proxyFor(req), err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, netProblem(rctx, c.DeviceCodeURL(), "", err)
+	code, body, p := c.postForm(rctx, c.DeviceCodeURL(), form)
+	if p != nil {
+		return nil, p
 	}
 	var dj struct {
 		UserCode        string      `json:"user_code"`
@@ -55,8 +43,8 @@ func StartDevice(ctx context.Context, c *Config) (*DeviceCode, *status.Problem) 
 		ExpiresIn       json.Number `json:"expires_in"`
 		Interval        json.Number `json:"interval"`
 	}
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &dj) != nil || dj.DeviceCode == "" || dj.UserCode == "" {
-		return nil, entra.Parse(resp.StatusCode, body)
+	if code != http.StatusOK || json.Unmarshal(body, &dj) != nil || dj.DeviceCode == "" || dj.UserCode == "" {
+		return nil, entra.Parse(code, body)
 	}
 	redact.Add(dj.DeviceCode)
 	d := &DeviceCode{UserCode: dj.UserCode, VerificationURI: dj.VerificationURI, deviceCode: dj.DeviceCode}

@@ -51,27 +51,16 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 		form.Set("client_secret", c.ClientSecret)
 		redact.Add(c.ClientSecret)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.TokenURL(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
+	code, body, p := c.postForm(ctx, c.TokenURL(), form)
+	if p != nil {
+		return nil, p
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.client().Do(req)
-	if err != nil {
-		return nil, netProblem(ctx, c.TokenURL(), c.proxyFor(req), err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, netProblem(ctx, c.TokenURL(), "", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, entra.Parse(resp.StatusCode, body)
+	if code != http.StatusOK {
+		return nil, entra.Parse(code, body)
 	}
 	var tj tokenJSON
 	if err := json.Unmarshal(body, &tj); err != nil || tj.AccessToken == "" {
-		return nil, entra.Parse(resp.StatusCode, body)
+		return nil, entra.Parse(code, body)
 	}
 	redact.Add(tj.AccessToken, tj.RefreshToken, tj.IDToken)
 	t := &Token{AccessToken: tj.AccessToken, RefreshToken: tj.RefreshToken, IDToken: tj.IDToken, Scope: tj.Scope}
@@ -81,6 +70,27 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	}
 	t.Expiry = time.Now().Add(time.Duration(secs) * time.Second)
 	return t, nil
+}
+
+// postForm posts a form to the identity platform and reads the answer (at
+// most 1 MiB); a network failure comes back as a problem naming the host.
+func (c *Config) postForm(ctx context.Context, target string, form url.Values) (int, []byte, *status.Problem) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client().Do(req)
+	if err != nil {
+		return 0, nil, netProblem(ctx, target, c.proxyFor(req), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return 0, nil, netProblem(ctx, target, "", err)
+	}
+	return resp.StatusCode, body, nil
 }
 
 // RequestTimeout bounds one token request when the caller's context has no

@@ -39,12 +39,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 		s.entraError(w, http.StatusBadRequest, 9002313, "")
 		return
 	}
-	if ok, common := s.knownTenant(r.PathValue("tenant")); !ok {
-		code := 90002
-		if common {
-			code = 50194
-		}
-		s.entraError(w, http.StatusBadRequest, code, "")
+	if !s.tenantOK(w, r) {
 		return
 	}
 	if code := s.takeFault("devicecode"); code != 0 {

@@ -317,12 +317,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.entraError(w, http.StatusBadRequest, 9002313, "")
 		return
 	}
-	if ok, common := s.knownTenant(r.PathValue("tenant")); !ok {
-		code := 90002
-		if common {
-			code = 50194
-		}
-		s.entraError(w, http.StatusBadRequest, code, "")
+	if !s.tenantOK(w, r) {
 		return
 	}
 	grant := r.PostForm.Get("grant_type")
@@ -487,4 +482,18 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(v)
+}
+
+// tenantOK answers a token-endpoint request for an unknown tenant (90002)
+// or for common/organizations where a tenant is needed (50194).
+func (s *Server) tenantOK(w http.ResponseWriter, r *http.Request) bool {
+	ok, common := s.knownTenant(r.PathValue("tenant"))
+	if !ok {
+		code := 90002
+		if common {
+			code = 50194
+		}
+		s.entraError(w, http.StatusBadRequest, code, "")
+	}
+	return ok
 }
