@@ -234,7 +234,7 @@ func (z *Wizard) show(step int) {
 					cancel.Hide()
 					start.Enable()
 					if p != nil {
-						z.authStatus.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+						z.authStatus.SetText(problemText(p, z.lang))
 						if oauth.NeedsAdminConsent(p) {
 							z.consentBtn.Show()
 						}
@@ -269,7 +269,7 @@ func (z *Wizard) show(step int) {
 				fyne.Do(func() {
 					consent.Enable()
 					if p != nil {
-						z.authStatus.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+						z.authStatus.SetText(problemText(p, z.lang))
 						return
 					}
 					consent.Hide()
@@ -318,7 +318,7 @@ func (z *Wizard) showResult(r status.Result) {
 	}
 	l.Set(r.Level, strings.ToUpper(r.Protocol)+" "+levelWord(z.lang, r.Level)+fmt.Sprintf(" (%d ms)", r.Duration.Milliseconds()))
 	if r.Problem != nil {
-		z.verifyInfo.SetText(strings.TrimSpace(z.verifyInfo.Text + "\n" + strings.ToUpper(r.Protocol) + ": " + r.Problem.Message(z.lang) + "\n→ " + r.Problem.Fix(z.lang)))
+		z.verifyInfo.SetText(strings.TrimSpace(z.verifyInfo.Text + "\n" + strings.ToUpper(r.Protocol) + ": " + problemText(r.Problem, z.lang)))
 	}
 }
 
@@ -339,7 +339,7 @@ func (z *Wizard) setErrs(probs []*status.Problem) {
 		if l == nil {
 			l = z.errs["protocols"]
 		}
-		l.SetText(p.Message(z.lang) + "\n→ " + p.Fix(z.lang))
+		l.SetText(problemText(p, z.lang))
 		l.Show()
 	}
 }
@@ -456,4 +456,10 @@ func (z *Wizard) followCloud() {
 			}
 		}
 	}
+}
+
+// problemText is a problem as the wizard shows it: what is wrong, then on
+// its own line what to do.
+func problemText(p *status.Problem, lang i18n.Lang) string {
+	return p.Message(lang) + "\n→ " + p.Fix(lang)
 }
