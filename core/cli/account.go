@@ -54,7 +54,11 @@ func (a *app) accountAdd(pa *parsed) int {
 		return a.failAll(problems, ExitUsage)
 	}
 	given := acct.Tenant
-	if d, p := oauth.ResolveTenant(context.Background(), a.http, acct); p != nil && p.Level == status.Red {
+	// The lookup may wait on a slow network; Ctrl+C ends it cleanly.
+	ctx, cancel := interruptible()
+	d, p := oauth.ResolveTenant(ctx, a.http, acct)
+	cancel()
+	if p != nil && p.Level == status.Red {
 		return a.fail(p, ExitUsage)
 	} else if p != nil {
 		a.printProblem(a.env.Stderr, p)
