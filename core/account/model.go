@@ -110,6 +110,17 @@ func (a *Account) Server(p Protocol) Server {
 	return Server{}
 }
 
+// EnabledProtocols lists the protocols the account uses, in display order.
+func (a *Account) EnabledProtocols() []Protocol {
+	var out []Protocol
+	for _, p := range Protocols {
+		if a.Server(p).Enabled {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // SetServer replaces the endpoint of protocol p.
 func (a *Account) SetServer(p Protocol, s Server) {
 	switch p {
@@ -128,15 +139,6 @@ const (
 	NativeClientURI  = "https://login.microsoftonline.com/common/oauth2/nativeclient"
 )
 
-// DefaultServer returns the Microsoft 365 endpoint of protocol p.
-func DefaultServer(p Protocol) Server {
-	switch p {
-	case IMAP:
-		return Server{Enabled: true, Host: "outlook.office365.com", Port: 993, Security: TLS}
-	case POP3:
-		return Server{Enabled: true, Host: "outlook.office365.com", Port: 995, Security: TLS}
-	case SMTP:
-		return Server{Enabled: true, Host: "smtp.office365.com", Port: 587, Security: STARTTLS}
-	}
-	return Server{}
-}
+// DefaultServer returns the Microsoft 365 (global cloud) endpoint of
+// protocol p.
+func DefaultServer(p Protocol) Server { return GlobalCloud().Server(p) }

@@ -254,16 +254,16 @@ func TestInputBuild(t *testing.T) {
 func TestClouds(t *testing.T) {
 	base := Input{Name: "c", Login: "anna@contoso.us", ClientID: guid}
 	cases := []struct {
-		tenant, cloud, authority, mail, smtp string
+		tenant, cloud, authority, mail, smtp, graph string
 	}{
-		{guid, "", "https://login.microsoftonline.com", "outlook.office365.com", "smtp.office365.com"},
-		{"https://login.microsoftonline.us/" + guid + "/", "", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us"},
-		{guid, "usgov", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us"},
-		{guid, "USGov-DoD", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us"},
-		{guid, "china", "https://login.partner.microsoftonline.cn", "partner.outlook.cn", "smtp.partner.outlook.cn"},
-		{"https://login.chinacloudapi.cn/" + guid, "", "https://login.chinacloudapi.cn", "partner.outlook.cn", "smtp.partner.outlook.cn"},
+		{guid, "", "https://login.microsoftonline.com", "outlook.office365.com", "smtp.office365.com", "graph.microsoft.com"},
+		{"https://login.microsoftonline.us/" + guid + "/", "", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us", "graph.microsoft.us"},
+		{guid, "usgov", "https://login.microsoftonline.us", "outlook.office365.us", "smtp.office365.us", "graph.microsoft.us"},
+		{guid, "USGov-DoD", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us", "dod-graph.microsoft.us"},
+		{guid, "china", "https://login.partner.microsoftonline.cn", "partner.outlook.cn", "smtp.partner.outlook.cn", "microsoftgraph.chinacloudapi.cn"},
+		{"https://login.chinacloudapi.cn/" + guid, "", "https://login.chinacloudapi.cn", "partner.outlook.cn", "smtp.partner.outlook.cn", "microsoftgraph.chinacloudapi.cn"},
 		// A login URL says where to sign in; --cloud then picks only the servers.
-		{"https://login.microsoftonline.us/" + guid + "/", "usgov-dod", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us"},
+		{"https://login.microsoftonline.us/" + guid + "/", "usgov-dod", "https://login.microsoftonline.us", "outlook-dod.office365.us", "outlook-dod.office365.us", "dod-graph.microsoft.us"},
 	}
 	for _, c := range cases {
 		in := base
@@ -275,6 +275,11 @@ func TestClouds(t *testing.T) {
 		if a.Authority != c.authority || a.IMAP.Host != c.mail || a.POP3.Host != c.mail || a.SMTP.Host != c.smtp {
 			t.Errorf("%s/%s: %s %s %s %s", c.tenant, c.cloud, a.Authority, a.IMAP.Host, a.POP3.Host, a.SMTP.Host)
 		}
+		// The account knows its cloud afterwards, DoD apart from GCC High
+		// (they share a login host) by its mail servers.
+		if g := a.Cloud().GraphHost; g != c.graph {
+			t.Errorf("%s/%s: Graph host %s, want %s", c.tenant, c.cloud, g, c.graph)
+		}
 	}
 	in := base
 	in.Tenant, in.Cloud, in.IMAP = guid, "china", "imap.example.cn:993"
@@ -283,6 +288,11 @@ func TestClouds(t *testing.T) {
 	}
 	in.Cloud = "mars"
 	_, probs := in.Build()
+	// An authority that is none of Microsoft's (the sandbox, a proxy) is
+	// global.
+	if c := (&Account{Authority: "https://127.0.0.1:8443"}).Cloud(); c.ID != "global" {
+		t.Errorf("stand-in authority: %s", c.ID)
+	}
 	if len(probs) != 1 || probs[0].Code != "account.cloud.invalid" {
 		t.Errorf("bad cloud: %v", probs)
 	}

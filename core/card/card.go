@@ -31,15 +31,12 @@ func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
 	if a.Redirect == account.RedirectNativeClient {
 		redirect = account.NativeClientURI
 	}
-	var protos []account.Protocol
-	for _, p := range account.Protocols {
-		if a.Server(p).Enabled {
-			protos = append(protos, p)
-		}
-	}
-	scopes := strings.Join(oauth.DelegatedScopes(protos, ""), " ")
+	// The scopes of the account's own cloud: a GCC High or 21Vianet product
+	// given the global scopes gets tokens its Exchange refuses.
+	protos := a.EnabledProtocols()
+	scopes := strings.Join(oauth.DelegatedScopes(protos, a.Cloud()), " ")
 	if a.Flow == account.FlowApp {
-		scopes = oauth.AppScope
+		scopes = a.Cloud().AppScope
 	}
 	var out []Field
 	add := func(key, value string) {

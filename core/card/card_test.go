@@ -125,3 +125,33 @@ func TestExchangePowerShell(t *testing.T) {
 		t.Errorf("text card:\n%s", txt)
 	}
 }
+
+// TestCloudScopes: the card gives the scopes of the account's own cloud —
+// the helpdesk copies them into the product, and a GCC High or 21Vianet
+// Exchange refuses a token for the global resource.
+func TestCloudScopes(t *testing.T) {
+	for _, tc := range []struct {
+		cloud, delegated, app string
+	}{
+		{"global", "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/POP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access openid profile email",
+			"https://outlook.office365.com/.default"},
+		{"usgov", "https://outlook.office365.us/IMAP.AccessAsUser.All https://outlook.office365.us/POP.AccessAsUser.All https://outlook.office365.us/SMTP.Send offline_access openid profile email",
+			"https://outlook.office365.us/.default"},
+		{"china", "https://partner.outlook.cn/IMAP.AccessAsUser.All https://partner.outlook.cn/POP.AccessAsUser.All https://partner.outlook.cn/SMTP.Send offline_access openid profile email",
+			"https://partner.outlook.cn/.default"},
+	} {
+		a, probs := account.Input{Name: "x", Login: "anna@contoso.de", Tenant: tenant, Cloud: tc.cloud,
+			ClientID: "11111111-2222-4333-8444-555555555555"}.Build()
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		label := i18n.T(i18n.EN, "card.scopes", nil)
+		if v, _ := value(Generic(a, "", i18n.EN), label); v != tc.delegated {
+			t.Errorf("%s delegated scopes %q, want %q", tc.cloud, v, tc.delegated)
+		}
+		a.Flow = account.FlowApp
+		if v, _ := value(Generic(a, "", i18n.EN), label); v != tc.app {
+			t.Errorf("%s app-only scope %q, want %q", tc.cloud, v, tc.app)
+		}
+	}
+}

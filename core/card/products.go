@@ -160,13 +160,12 @@ func timeSensor(a *account.Account, _ string, lang i18n.Lang) []Field {
 func acmp(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b := &builder{lang: lang}
 	b.add("Server Informationen: Absender", a.MailboxAddress())
-	for _, p := range account.Protocols {
-		if s := a.Server(p); s.Enabled {
-			name := strings.ToUpper(string(p))
-			b.add("Server Informationen: "+name+"-Server", s.Host)
-			b.add("Server Informationen: "+name+"-Port", strconv.Itoa(s.Port))
-			b.add("Server Informationen: "+name+" "+b.word("encryption"), security(s))
-		}
+	for _, p := range a.EnabledProtocols() {
+		s := a.Server(p)
+		name := strings.ToUpper(string(p))
+		b.add("Server Informationen: "+name+"-Server", s.Host)
+		b.add("Server Informationen: "+name+"-Port", strconv.Itoa(s.Port))
+		b.add("Server Informationen: "+name+" "+b.word("encryption"), security(s))
 	}
 	b.add("Nicht vertrauensvolle Zertifikate akzeptieren", b.word("off"))
 	b.add("Passwortverschlüsselung", "OAuth")

@@ -130,10 +130,8 @@ func (a *app) accountList(pa *parsed) int {
 
 func protocolList(acct *account.Account) string {
 	var on []string
-	for _, p := range account.Protocols {
-		if acct.Server(p).Enabled {
-			on = append(on, strings.ToUpper(string(p)))
-		}
+	for _, p := range acct.EnabledProtocols() {
+		on = append(on, strings.ToUpper(string(p)))
 	}
 	if len(on) == 0 {
 		return "-"

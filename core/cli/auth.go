@@ -135,22 +135,12 @@ func (a *app) tokenClaims(pa *parsed) int {
 	fmt.Fprintf(w, "appid:\t%s\n", c.AppID)
 	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.expires"), c.Exp.Local().Format("2006-01-02 15:04:05"))
 	w.Flush()
-	for _, p := range append([]*status.Problem{oauth.CheckUser(c, acct.Login)}, oauth.CheckScopes(c, enabledProtocols(acct))...) {
+	for _, p := range append([]*status.Problem{oauth.CheckUser(c, acct.Login)}, oauth.CheckScopes(c, acct)...) {
 		if p != nil {
 			a.printProblem(a.env.Stderr, p)
 		}
 	}
 	return ExitOK
-}
-
-func enabledProtocols(acct *account.Account) []account.Protocol {
-	var out []account.Protocol
-	for _, p := range account.Protocols {
-		if acct.Server(p).Enabled {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // accessToken is the one place where a token leaves the program: on stdout,

@@ -88,15 +88,13 @@ func CheckUser(c Claims, login string) *status.Problem {
 	return status.New(status.Yellow, "oauth.user_mismatch", "user", u, "login", login)
 }
 
-// CheckScopes names each enabled protocol whose permission the token lacks,
-// and a token meant for another service than Exchange Online.
-func CheckScopes(c Claims, protocols []account.Protocol) []*status.Problem {
+// CheckScopes names each enabled protocol of the account whose permission
+// the token lacks, and a token meant for another service than the Exchange
+// Online of the account's cloud (a Graph token, or a global token for a GCC
+// High mailbox: Exchange refuses both).
+func CheckScopes(c Claims, a *account.Account) []*status.Problem {
 	var out []*status.Problem
-	aud := strings.TrimSuffix(c.Aud, "/")
-	switch aud {
-	case "https://outlook.office.com", "https://outlook.office365.com", "https://outlook.office365.us",
-		"https://partner.outlook.cn", "00000002-0000-0ff1-ce00-000000000000":
-	default:
+	if !a.Cloud().AcceptsAudience(c.Aud) {
 		out = append(out, status.New(status.Red, "oauth.wrong_audience", "aud", c.Aud))
 	}
 	have := map[string]bool{}
@@ -107,7 +105,7 @@ func CheckScopes(c Claims, protocols []account.Protocol) []*status.Problem {
 	for _, r := range c.Roles {
 		have[r] = true
 	}
-	for _, p := range protocols {
+	for _, p := range a.EnabledProtocols() {
 		if !have[ScopeName(p)] && !have[appRole[p]] {
 			out = append(out, status.New(status.Red, "oauth.missing_scope", "scope", ScopeName(p), "protocol", strings.ToUpper(string(p))))
 		}

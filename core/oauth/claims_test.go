@@ -61,22 +61,34 @@ func TestCheckUser(t *testing.T) {
 func TestCheckScopes(t *testing.T) {
 	all := []account.Protocol{account.IMAP, account.POP3, account.SMTP}
 	for _, tc := range []struct {
-		name   string
-		claims Claims
-		protos []account.Protocol
-		want   []string
+		name      string
+		authority string
+		claims    Claims
+		protos    []account.Protocol
+		want      []string
 	}{
-		{"delegated, all", Claims{Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All POP.AccessAsUser.All SMTP.Send"}, all, nil},
-		{"office365 audience, trailing slash", Claims{Aud: "https://outlook.office365.com/", Scp: "SMTP.Send"}, []account.Protocol{account.SMTP}, nil},
-		{"app roles", Claims{Aud: "https://outlook.office365.com", Roles: []string{"IMAP.AccessAsApp", "SMTP.SendAsApp"}}, []account.Protocol{account.IMAP, account.SMTP}, nil},
-		{"pop missing", Claims{Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All SMTP.Send"}, all, []string{"oauth.missing_scope:POP.AccessAsUser.All"}},
-		{"graph token", Claims{Aud: "https://graph.microsoft.com", Scp: "IMAP.AccessAsUser.All"}, []account.Protocol{account.IMAP},
+		{"delegated, all", "", Claims{Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All POP.AccessAsUser.All SMTP.Send"}, all, nil},
+		{"office365 audience, trailing slash", "", Claims{Aud: "https://outlook.office365.com/", Scp: "SMTP.Send"}, []account.Protocol{account.SMTP}, nil},
+		{"app roles", "", Claims{Aud: "https://outlook.office365.com", Roles: []string{"IMAP.AccessAsApp", "SMTP.SendAsApp"}}, []account.Protocol{account.IMAP, account.SMTP}, nil},
+		{"pop missing", "", Claims{Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All SMTP.Send"}, all, []string{"oauth.missing_scope:POP.AccessAsUser.All"}},
+		{"graph token", "", Claims{Aud: "https://graph.microsoft.com", Scp: "IMAP.AccessAsUser.All"}, []account.Protocol{account.IMAP},
 			[]string{"oauth.wrong_audience:https://graph.microsoft.com"}},
-		{"nothing", Claims{Aud: "00000002-0000-0ff1-ce00-000000000000"}, []account.Protocol{account.IMAP, account.SMTP},
+		{"nothing", "", Claims{Aud: "00000002-0000-0ff1-ce00-000000000000"}, []account.Protocol{account.IMAP, account.SMTP},
 			[]string{"oauth.missing_scope:IMAP.AccessAsUser.All", "oauth.missing_scope:SMTP.Send"}},
+		// A national cloud's Exchange takes only its own tokens.
+		{"GCC High token", "https://login.microsoftonline.us", Claims{Aud: "https://outlook.office365.us", Scp: "IMAP.AccessAsUser.All"}, []account.Protocol{account.IMAP}, nil},
+		{"global token for GCC High", "https://login.microsoftonline.us", Claims{Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All"}, []account.Protocol{account.IMAP},
+			[]string{"oauth.wrong_audience:https://outlook.office.com"}},
+		{"GCC High token for global", "https://login.microsoftonline.com", Claims{Aud: "https://outlook.office365.us", Scp: "IMAP.AccessAsUser.All"}, []account.Protocol{account.IMAP},
+			[]string{"oauth.wrong_audience:https://outlook.office365.us"}},
+		{"21Vianet token", "https://login.chinacloudapi.cn", Claims{Aud: "https://partner.outlook.cn/", Scp: "SMTP.Send"}, []account.Protocol{account.SMTP}, nil},
 	} {
+		a := &account.Account{Authority: tc.authority}
+		for _, p := range tc.protos {
+			a.SetServer(p, account.Server{Enabled: true})
+		}
 		var got []string
-		for _, p := range CheckScopes(tc.claims, tc.protos) {
+		for _, p := range CheckScopes(tc.claims, a) {
 			arg := p.Args["scope"]
 			if arg == "" {
 				arg = p.Args["aud"]
@@ -90,17 +102,19 @@ func TestCheckScopes(t *testing.T) {
 }
 
 func TestDelegatedScopes(t *testing.T) {
-	got := strings.Join(DelegatedScopes([]account.Protocol{account.IMAP, account.SMTP}, ""), " ")
+	got := strings.Join(DelegatedScopes([]account.Protocol{account.IMAP, account.SMTP}, account.GlobalCloud()), " ")
 	want := "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access openid profile email"
 	if got != want {
 		t.Errorf("%s", got)
 	}
-	if got := DelegatedScopes([]account.Protocol{account.POP3}, "https://outlook.office365.us")[0]; got != "https://outlook.office365.us/POP.AccessAsUser.All" {
+	if got := DelegatedScopes([]account.Protocol{account.POP3}, account.CloudOf("https://login.microsoftonline.us"))[0]; got != "https://outlook.office365.us/POP.AccessAsUser.All" {
 		t.Errorf("other cloud: %s", got)
 	}
 }
 
-func TestResourceFor(t *testing.T) {
+// TestConfigForCloud: sign-in and app-only scopes follow the account's
+// cloud, for every way of naming its login host.
+func TestConfigForCloud(t *testing.T) {
 	for authority, want := range map[string]string{
 		"https://login.microsoftonline.com":        "https://outlook.office.com",
 		"https://login.microsoftonline.us/":        "https://outlook.office365.us",
@@ -109,15 +123,17 @@ func TestResourceFor(t *testing.T) {
 		"https://127.0.0.1:8443":                   "https://outlook.office.com",
 		"":                                         "https://outlook.office.com",
 	} {
-		if got := ResourceFor(authority); got != want {
-			t.Errorf("%q: %s, want %s", authority, got, want)
+		a := &account.Account{Authority: authority, IMAP: account.Server{Enabled: true}}
+		cfg := ConfigFor(a, "", nil)
+		if cfg.Scopes[0] != want+"/IMAP.AccessAsUser.All" {
+			t.Errorf("%q: scopes %v, want resource %s", authority, cfg.Scopes, want)
 		}
-	}
-	if AppScopeFor("https://login.microsoftonline.com") != AppScope || AppScopeFor("https://login.microsoftonline.us") != "https://outlook.office365.us/.default" {
-		t.Error("app scope per cloud")
-	}
-	a := &account.Account{Authority: "https://login.microsoftonline.us", IMAP: account.Server{Enabled: true}}
-	if cfg := ConfigFor(a, "", nil); cfg.Scopes[0] != "https://outlook.office365.us/IMAP.AccessAsUser.All" {
-		t.Errorf("GCC High scopes: %v", cfg.Scopes)
+		wantApp := want + "/.default"
+		if want == "https://outlook.office.com" {
+			wantApp = "https://outlook.office365.com/.default"
+		}
+		if cfg.AppScope != wantApp {
+			t.Errorf("%q: app scope %s, want %s", authority, cfg.AppScope, wantApp)
+		}
 	}
 }

@@ -32,7 +32,7 @@ func sandbox(t *testing.T, auto bool) *identity.Server {
 
 func config(s *identity.Server) *Config {
 	return &Config{Authority: s.Authority(), Tenant: s.TenantID(), ClientID: identity.PublicClientID,
-		Scopes: DelegatedScopes([]account.Protocol{account.IMAP, account.SMTP}, ""), LoginHint: "anna@contoso.example",
+		Scopes: DelegatedScopes([]account.Protocol{account.IMAP, account.SMTP}, account.GlobalCloud()), LoginHint: "anna@contoso.example",
 		HTTPClient: s.HTTPClient()}
 }
 
@@ -81,13 +81,14 @@ func TestSignInLoopback(t *testing.T) {
 		t.Errorf("deadline %v is not ~5 minutes away", deadline)
 	}
 	c, err := DecodeClaims(tok.AccessToken)
-	if err != nil || c.User() != "anna@contoso.example" || c.Aud != OutlookResource || tok.RefreshToken == "" {
+	if err != nil || c.User() != "anna@contoso.example" || c.Aud != account.GlobalCloud().Resource || tok.RefreshToken == "" {
 		t.Fatalf("claims: %+v %v", c, err)
 	}
-	if ps := CheckScopes(c, []account.Protocol{account.IMAP, account.SMTP}); len(ps) != 0 {
+	acct := &account.Account{Authority: s.Authority(), IMAP: account.Server{Enabled: true}, SMTP: account.Server{Enabled: true}}
+	if ps := CheckScopes(c, acct); len(ps) != 0 {
 		t.Errorf("scopes: %v", ps[0])
 	}
-	if ps := CheckScopes(c, []account.Protocol{account.POP3}); len(ps) != 1 || ps[0].Code != "oauth.missing_scope" {
+	if ps := CheckScopes(c, &account.Account{Authority: s.Authority(), POP3: account.Server{Enabled: true}}); len(ps) != 1 || ps[0].Code != "oauth.missing_scope" {
 		t.Errorf("missing POP scope not found: %v", ps)
 	}
 	if w := CheckUser(c, "bob@contoso.example"); w == nil || w.Code != "oauth.user_mismatch" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"mailoauth/core/account"
 	"mailoauth/core/entra"
 	"mailoauth/core/redact"
 	"mailoauth/core/status"
@@ -170,5 +171,9 @@ func ClientCredentials(ctx context.Context, c *Config) (*Token, *status.Problem)
 	if c.ClientSecret == "" {
 		return nil, status.New(status.Red, "oauth.no_client_secret")
 	}
-	return c.postToken(ctx, url.Values{"grant_type": {"client_credentials"}, "scope": {AppScopeFor(c.Authority)}})
+	scope := c.AppScope
+	if scope == "" {
+		scope = account.CloudOf(c.Authority).AppScope
+	}
+	return c.postToken(ctx, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}})
 }

@@ -35,13 +35,7 @@ func Diagnostics(a *account.Account, claims *oauth.Claims, tokenProblem *status.
 	if claims != nil {
 		fmt.Fprintf(&b, "user: %s\naud: %s\nscp: %s\nroles: %s\ntid: %s\nappid: %s\nexp: %s\n", claims.User(), claims.Aud, claims.Scp,
 			strings.Join(claims.Roles, " "), claims.TID, claims.AppID, claims.Exp.UTC().Format(time.RFC3339))
-		var protos []account.Protocol
-		for _, p := range account.Protocols {
-			if a.Server(p).Enabled {
-				protos = append(protos, p)
-			}
-		}
-		for _, p := range append([]*status.Problem{oauth.CheckUser(*claims, a.Login)}, oauth.CheckScopes(*claims, protos)...) {
+		for _, p := range append([]*status.Problem{oauth.CheckUser(*claims, a.Login)}, oauth.CheckScopes(*claims, a)...) {
 			if p != nil {
 				fmt.Fprintf(&b, "! %s\n  %s\n", p.Message(lang), p.Fix(lang))
 			}

@@ -9,9 +9,13 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"mailoauth/core/account"
 )
 
-const outlookAudience = "https://outlook.office.com"
+// cloud is the cloud the sandbox plays: Microsoft's global one, with the
+// resource, audiences and app-only scope of the one cloud table.
+var cloud = account.GlobalCloud()
 
 // sign makes an RS256 JWT like Entra's access tokens.
 func (s *Server) sign(claims map[string]any) string {
@@ -42,7 +46,7 @@ func (s *Server) accessToken(user, clientID string, perms, roles []string) (stri
 	now := s.opts.Now()
 	exp := now.Add(s.opts.AccessTTL)
 	claims := map[string]any{
-		"aud": outlookAudience, "iss": "https://sts.windows.net/" + s.opts.TenantID + "/",
+		"aud": cloud.Resource, "iss": "https://sts.windows.net/" + s.opts.TenantID + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": exp.Unix(),
 		"tid": s.opts.TenantID, "appid": clientID, "ver": "1.0",
 		// Real tokens carry a few hundred bytes of opaque claims; the padding
@@ -105,7 +109,7 @@ func (s *Server) Validate(token string) (Principal, error) {
 	if now.Unix() >= c.Exp || c.N <= cutoff {
 		return Principal{}, errors.New("token expired")
 	}
-	if c.Aud != outlookAudience && c.Aud != "https://outlook.office365.com" {
+	if !cloud.AcceptsAudience(c.Aud) {
 		return Principal{}, errors.New("wrong audience")
 	}
 	p := Principal{User: c.UPN, Roles: c.Roles, AppID: c.AppID, AppOnly: c.UPN == ""}

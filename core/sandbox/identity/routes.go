@@ -128,7 +128,9 @@ func scopeCheck(app App, scope string) ([]string, int) {
 		}
 		res, perm := sc[:i], sc[i+1:]
 		resources[res] = true
-		if res != "https://outlook.office.com" && res != "https://outlook.office365.com" {
+		// Entra takes either Outlook resource name of the cloud (the
+		// token's audience is then the name asked for).
+		if !cloud.AcceptsAudience(res) {
 			if len(resources) > 1 {
 				return nil, 28000
 			}
@@ -418,8 +420,8 @@ func (s *Server) clientCredentials(w http.ResponseWriter, r *http.Request, app A
 		s.entraError(w, http.StatusUnauthorized, 7000218, "")
 		return
 	}
-	if r.PostForm.Get("scope") != "https://outlook.office365.com/.default" {
-		s.entraError(w, http.StatusBadRequest, 70011, "Use https://outlook.office365.com/.default.")
+	if r.PostForm.Get("scope") != cloud.AppScope {
+		s.entraError(w, http.StatusBadRequest, 70011, "Use "+cloud.AppScope+".")
 		return
 	}
 	at, exp := s.accessToken("", app.ClientID, nil, app.AppRoles)
@@ -453,7 +455,7 @@ func (s *Server) issue(w http.ResponseWriter, user, clientID string, scopes []st
 			if !seen[sc] {
 				seen[sc] = true
 				perms = append(perms, sc)
-				granted = append(granted, "https://outlook.office.com/"+sc)
+				granted = append(granted, cloud.Scope(sc))
 			}
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-sasl"
+
+	"mailoauth/core/account"
 )
 
 const sentFolder, draftsFolder = "Gesendete Elemente", "Entwürfe"
@@ -73,7 +75,7 @@ func (x *imapSession) Authenticate(mech string) (sasl.Server, error) {
 	if mech != "XOAUTH2" {
 		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "AUTHENTICATE failed."}
 	}
-	return &xoauth2Server{s: x.s, proto: "imap", fault: x.fault, scope: "https://outlook.office.com/IMAP.AccessAsUser.All",
+	return &xoauth2Server{s: x.s, proto: "imap", fault: x.fault, scope: account.GlobalCloud().Scope("IMAP.AccessAsUser.All"),
 		finish: func(o outcome, user string, p Principal) error {
 			switch o {
 			case authOK, authNoMailbox:

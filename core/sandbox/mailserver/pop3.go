@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"mailoauth/core/account"
 )
 
 // servePOP3 is a small POP3 server with Exchange's manners: CAPA lists
@@ -57,7 +59,7 @@ func (s *Server) servePOP3() {
 				}
 				user, token, perr := parseXOAUTH2(raw)
 				if f == FaultErrorChallenge && perr == nil {
-					say("+ " + b64(errorChallenge("https://outlook.office.com/POP.AccessAsUser.All")))
+					say("+ " + b64(errorChallenge(account.GlobalCloud().Scope("POP.AccessAsUser.All"))))
 					r.ReadString('\n')
 					say("-ERR Authentication failure: unknown user name or bad password.")
 					continue

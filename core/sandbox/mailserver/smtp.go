@@ -10,6 +10,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"mailoauth/core/account"
 )
 
 const smtpHost = "SANDBOX.mailoauth.local"
@@ -36,7 +38,7 @@ func (x *smtpSession) Auth(mech string) (sasl.Server, error) {
 	if mech != "XOAUTH2" {
 		return nil, smtpErr(535, smtp.EnhancedCode{5, 7, 139}, "Authentication unsuccessful, basic authentication is disabled. ["+smtpHost+"]")
 	}
-	return &xoauth2Server{s: x.s, proto: "smtp", fault: x.fault, scope: "https://outlook.office.com/SMTP.Send",
+	return &xoauth2Server{s: x.s, proto: "smtp", fault: x.fault, scope: account.GlobalCloud().Scope("SMTP.Send"),
 		finish: func(o outcome, user string, p Principal) error {
 			switch o {
 			case authOK, authNoMailbox:
