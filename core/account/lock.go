@@ -34,12 +34,10 @@ func processSlot(path string) chan struct{} {
 // layer holds it while it refreshes, so the GUI and a scheduled `check` never
 // redeem the same (rotating) refresh token twice. It waits until ctx ends.
 func (s *Store) LockAccount(ctx context.Context, name string) (release func(), err error) {
-	// The name becomes a file name; a checked name cannot leave the locks
-	// folder or collide with the store's own lock (".store").
-	if n, p := ParseName(name); p != nil {
+	// A checked name cannot leave the locks folder or collide with the
+	// store's own lock (".store"): names never start with a dot.
+	if p := checkLockName(name); p != nil {
 		return nil, p
-	} else if n != name {
-		return nil, bad("name", "invalid", name)
 	}
 	rel, p := s.lock(ctx, name)
 	if p != nil {
@@ -49,16 +47,29 @@ func (s *Store) LockAccount(ctx context.Context, name string) (release func(), e
 }
 
 func (s *Store) lock(ctx context.Context, name string) (func(), *status.Problem) {
-	dir := filepath.Join(s.dir, "locks")
+	return lockFile(ctx, filepath.Join(s.dir, "locks"), name, false)
+}
+
+// lockFile takes the lock file dir/name.lock, waiting until ctx ends, or
+// with try only if it is free right now (busy: nil release, nil problem).
+func lockFile(ctx context.Context, dir, name string, try bool) (func(), *status.Problem) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, status.New(status.Red, "account.lock.failed", "path", dir).WithDetail(err.Error()).Wrap(err)
 	}
 	path := filepath.Join(dir, name+".lock")
 	slot := processSlot(path)
-	select {
-	case slot <- struct{}{}:
-	case <-ctx.Done():
-		return nil, status.New(status.Yellow, "account.lock.busy", "name", name).Wrap(ctx.Err())
+	if try {
+		select {
+		case slot <- struct{}{}:
+		default:
+			return nil, nil
+		}
+	} else {
+		select {
+		case slot <- struct{}{}:
+		case <-ctx.Done():
+			return nil, status.New(status.Yellow, "account.lock.busy", "name", name).Wrap(ctx.Err())
+		}
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
@@ -76,6 +87,11 @@ func (s *Store) lock(ctx context.Context, name string) (func(), *status.Problem)
 		}
 		if ok {
 			break
+		}
+		if try {
+			f.Close()
+			<-slot
+			return nil, nil
 		}
 		select {
 		case <-ctx.Done():

@@ -3,6 +3,8 @@
 // store of accounts (which never holds a secret).
 package account
 
+import "time"
+
 // Protocol is a mail protocol we check.
 type Protocol string
 
@@ -86,6 +88,14 @@ type Account struct {
 	// SentFolder is the IMAP sent folder (SPECIAL-USE \Sent) the last check
 	// found, e.g. "Gesendete Elemente"; products ask for its name.
 	SentFolder string `json:"sent_folder,omitempty"`
+
+	// Muted: still checked and shown, but never notifies and does not count
+	// for the worst light (a mailbox known to be broken for a while).
+	Muted bool `json:"muted,omitempty"`
+	// ClientSecretExpires is when the app-only account's client secret ends,
+	// when known (the registration that created it knows; Entra does not
+	// tell a client). Only the date, never the secret.
+	ClientSecretExpires time.Time `json:"client_secret_expires,omitzero"`
 }
 
 // MailboxAddress is the address used in XOAUTH2 user= and as the test mail's

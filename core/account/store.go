@@ -100,8 +100,8 @@ func (s *Store) read(locked bool) ([]Account, *status.Problem) {
 			defer release()
 			return s.read(true)
 		}
-		aside := fmt.Sprintf("%s.corrupt-%s", s.path(), time.Now().UTC().Format("20060102T150405Z"))
-		if rerr := renameRetry(s.path(), aside); rerr != nil {
+		aside, rerr := MoveAside(s.path())
+		if rerr != nil {
 			return nil, status.New(status.Red, "account.store.read", "path", s.path()).WithDetail(rerr.Error()).Wrap(rerr)
 		}
 		detail := "schema missing"

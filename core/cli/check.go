@@ -76,20 +76,32 @@ func (a *app) check(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	// One run per account at a time, also beside the window and `watch`:
+	// wait for theirs; an account still busy after that is reported, not checked.
+	lctx, lcancel := context.WithTimeout(ctx, runLockWait)
+	release, busy := a.store.LockRuns(lctx, accountNames(chosen))
+	lcancel()
+	defer release()
 	jobs := make([]mailcheck.Job, len(chosen))
 	for i := range chosen {
 		acct := &chosen[i]
 		jobs[i] = mailcheck.Job{Account: acct, Token: func(ctx context.Context) (string, *status.Problem) {
+			if p := busy[acct.Name]; p != nil {
+				return "", p
+			}
 			return a.tokens.AccessToken(ctx, acct)
 		}}
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
 	results := mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Parallel: parallel, Check: opt}, nil)
 	for i := range results {
 		if p := a.store.RememberIMAP(&results[i]); p != nil {
 			a.log.Printf("could not store what the IMAP check learnt: %s", p.Error())
 		}
+	}
+	if _, p := a.results.Record(results); p != nil {
+		a.log.Printf("could not keep the results: %s", p.Error())
 	}
 	var levels []status.Level
 	out := make([]checkJSON, 0, len(results))
@@ -104,6 +116,18 @@ func (a *app) check(pa *parsed) int {
 		a.printResults(out)
 	}
 	return status.ExitCode(status.Worst(levels...))
+}
+
+// runLockWait bounds the wait for other runs of the chosen accounts: one
+// run is at most a refresh (with its own lock wait) and a 30 s check.
+const runLockWait = 3 * time.Minute
+
+func accountNames(list []account.Account) []string {
+	names := make([]string, len(list))
+	for i := range list {
+		names[i] = list[i].Name
+	}
+	return names
 }
 
 func problemCode(p *status.Problem) string {

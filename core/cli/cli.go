@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"mailoauth/core/account"
 	"mailoauth/core/applog"
 	"mailoauth/core/i18n"
+	"mailoauth/core/results"
 	"mailoauth/core/secret"
 	"mailoauth/core/status"
 	"mailoauth/core/tokens"
@@ -46,6 +48,9 @@ type Env struct {
 	// RunGUI opens the window (cmd/mailoauth wires the ui package in);
 	// nil in builds without a window.
 	RunGUI func(lang i18n.Lang, configDir string, demo bool) int
+	// Context ends long-running commands (watch) like Ctrl+C does
+	// (tests; nil: only Ctrl+C).
+	Context context.Context
 }
 
 type app struct {
@@ -56,6 +61,7 @@ type app struct {
 	configDir string
 	log       *applog.Logger
 	store     *account.Store
+	results   *results.Store
 	secrets   secret.Store
 	http      *http.Client
 	tokens    *tokens.Manager
@@ -205,6 +211,7 @@ func (a *app) setup() int {
 	}
 	a.configDir = dir
 	a.store = account.Open(dir)
+	a.results = results.Open(dir)
 	if logDir, err := applog.Dir(); err == nil {
 		if l, err := applog.Open(logDir); err == nil {
 			a.log = l

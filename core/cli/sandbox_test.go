@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/identity"
+	"mailoauth/core/secret"
+)
+
+// sandboxCLI runs the CLI in-process against an in-process sandbox with an
+// in-memory keyring, for commands that talk to the identity platform and
+// the mail servers.
+type sandboxCLI struct {
+	t   *testing.T
+	sb  *sandbox.Sandbox
+	dir string
+	mem *secret.Memory
+	ctx context.Context
+}
+
+func newSandboxCLI(t *testing.T) *sandboxCLI {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	t.Setenv("MAILOAUTH_LOG_DIR", t.TempDir())
+	return &sandboxCLI{t: t, sb: sb, dir: t.TempDir(), mem: &secret.Memory{}}
+}
+
+func (h *sandboxCLI) env(stdin string, out io.Writer, errw io.Writer) Env {
+	return Env{Stdin: strings.NewReader(stdin), Stdout: out, Stderr: errw, Secrets: h.mem,
+		RootCAs: h.sb.CA.Pool(), Getenv: func(string) string { return "" }, Context: h.ctx}
+}
+
+func (h *sandboxCLI) run(stdin string, args ...string) (string, string, int) {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(append([]string{"--config-dir", h.dir, "--lang", "en"}, args...), h.env(stdin, &out, &errb))
+	return out.String(), errb.String(), code
+}
+
+// addAppOnly adds an app-only account for mailbox with the sandbox's
+// confidential client, and gives the app full access to the mailbox: no
+// browser sign-in needed.
+func (h *sandboxCLI) addAppOnly(name, mailbox string) {
+	h.t.Helper()
+	h.sb.Mail.Grant(identity.ConfidentialClientID, mailbox)
+	_, errs, code := h.run(h.sb.Identity.ConfidentialSecret()+"\n", "account", "add", name, "--flow", "app", "--login", mailbox,
+		"--tenant", h.sb.Identity.Authority()+"/"+h.sb.Identity.TenantID()+"/", "--client-id", identity.ConfidentialClientID,
+		"--client-secret-stdin", "--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(),
+		"--smtp-security", "starttls")
+	if code != ExitOK {
+		h.t.Fatalf("add %s: %d %s", name, code, errs)
+	}
+}
