@@ -29,7 +29,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return redact.String(fmt.Sprintf("%s: %s", e.Code, firstLine(e.Description)))
+	return redact.String(fmt.Sprintf("%s: %s", e.Code, status.FirstLine(e.Description)))
 }
 
 // Known describes one AADSTS code: Microsoft's error name and text (used by
@@ -135,19 +135,12 @@ func codeIn(s string) int {
 	return n
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 // Problem maps the error to a problem: the AADSTS code decides; without a
 // known code, invalid_grant means "sign in again" (yellow) and everything
 // else is a red fault named by its code.
 func (e *Error) Problem() *status.Problem {
 	detail := e.Code
-	if d := firstLine(e.Description); d != "" {
+	if d := status.FirstLine(e.Description); d != "" {
 		detail += ": " + d
 	}
 	if e.CorrelationID != "" {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -70,20 +69,12 @@ func (p *probe) step(name string, fn func() (string, error)) error {
 	if err != nil && reply == "" {
 		reply = replyText(err)
 	}
-	reply = redact.String(firstLine(reply))
+	reply = redact.String(status.FirstLine(reply))
 	if len(reply) > 300 {
 		reply = reply[:300]
 	}
 	p.res.Steps = append(p.res.Steps, status.Step{Name: name, Duration: time.Since(start), Reply: reply, OK: err == nil})
 	return err
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 func (p *probe) tlsConfig() *tls.Config {

@@ -103,7 +103,7 @@ func (p *probe) classify(err error) *status.Problem {
 	errors.As(err, &ie)
 	errors.As(err, &se)
 	errors.As(err, &pe)
-	detail := redact.String(firstLine(raw))
+	detail := redact.String(status.FirstLine(raw))
 	mk := func(level status.Level, code string, args ...string) *status.Problem {
 		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.User}, args...)
 		return status.New(level, code, args...).WithDetail(detail).Wrap(err)

@@ -123,6 +123,17 @@ func AsProblem(err error) (*Problem, bool) {
 	return nil, false
 }
 
+// FirstLine is the first line of a server's or the identity platform's
+// answer, trimmed: what a step's reply and a problem's detail show, so a
+// multi-line answer (a stack trace, an HTML page) cannot flood either.
+func FirstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // Step is one timed step of a check, with the server's reply (redacted).
 type Step struct {
 	Name     string        `json:"name"`

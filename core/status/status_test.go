@@ -48,3 +48,17 @@ func TestProblemFindsItsTexts(t *testing.T) {
 		t.Error("fix for a code without fix")
 	}
 }
+
+func TestFirstLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"  535 5.7.3 Authentication unsuccessful\r\n[stack]": "535 5.7.3 Authentication unsuccessful",
+		"AADSTS50011: redirect\nTrace ID: x":                 "AADSTS50011: redirect",
+		"\r\nsecond":                                         "second",
+		"one":                                                "one",
+		"":                                                   "",
+	} {
+		if got := FirstLine(in); got != want {
+			t.Errorf("FirstLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
