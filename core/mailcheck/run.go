@@ -9,7 +9,9 @@ import (
 	"mailoauth/core/status"
 )
 
-// Check checks one protocol of one account with the given access token.
+// Check checks one protocol of one account with the given access token. A
+// protocol it does not know is a red result: a check that tested nothing
+// must never pass for green.
 func Check(ctx context.Context, t Target, token string, opt Options) status.Result {
 	p, cancel := newProbe(ctx, t, opt)
 	defer cancel()
@@ -21,6 +23,10 @@ func Check(ctx context.Context, t Target, token string, opt Options) status.Resu
 		err = p.checkPOP3(token)
 	case account.SMTP:
 		err = p.checkSMTP(token)
+	default:
+		pr := status.New(status.Red, "mailcheck.unknown_protocol", "protocol", string(t.Protocol))
+		p.res.Level, p.res.Problem = pr.Level, pr
+		return p.res
 	}
 	return p.finish(err)
 }
@@ -33,20 +39,42 @@ type Job struct {
 
 // RunOptions tune a run over many accounts.
 type RunOptions struct {
-	// Parallel bounds the connections open at once (default 64).
+	// Parallel bounds the network work in flight at once — token requests
+	// and open connections alike (default 64).
 	Parallel int
-	Check    Options
+	// Check.Timeout bounds the whole check of one account: its token fetch
+	// plus each protocol's check.
+	Check Options
 }
 
 // Run checks every enabled protocol of every account concurrently. report,
 // if set, is called as each result arrives (the GUI updates its lights live;
 // it is called from many goroutines). The returned results are in stable
 // order: accounts as given, then IMAP, POP3, SMTP.
+//
+// Each account first fetches its access token — inside the Parallel bound,
+// or a run over 300 accounts would fire 300 refreshes at the identity
+// platform at once — and then checks its protocols, each with what is left
+// of the account's timeout, so a slow token endpoint cannot stretch a
+// 5-second check to the token request's own limit.
 func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Result)) []status.Result {
 	if opt.Parallel <= 0 {
 		opt.Parallel = 64
 	}
+	timeout := opt.Check.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
 	sem := make(chan struct{}, opt.Parallel)
+	acquire := func() bool {
+		select {
+		case sem <- struct{}{}:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	release := func() { <-sem }
 	results := make([]status.Result, len(jobs)*len(account.Protocols))
 	var wg sync.WaitGroup
 	var repMu sync.Mutex
@@ -59,44 +87,63 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 		}
 	}
 	for ji, job := range jobs {
-		// One token per account per run, shared by its protocols; fetched
-		// by the first protocol that needs it.
-		var once sync.Once
-		var tok string
-		var tokProblem *status.Problem
-		token := func() (string, *status.Problem) {
-			once.Do(func() { tok, tokProblem = job.Token(ctx) })
-			return tok, tokProblem
-		}
+		var enabled []int
 		for pi, proto := range account.Protocols {
 			i := ji*len(account.Protocols) + pi
-			srv := job.Account.Server(proto)
-			base := status.Result{Account: job.Account.Name, Protocol: string(proto), Level: status.Grey, At: time.Now()}
-			if !srv.Enabled {
-				emit(i, base)
+			if !job.Account.Server(proto).Enabled {
+				emit(i, status.Result{Account: job.Account.Name, Protocol: string(proto), Level: status.Grey, At: time.Now()})
 				continue
 			}
-			wg.Add(1)
-			go func(i int, proto account.Protocol, srv account.Server) {
-				defer wg.Done()
-				t, p := token()
-				if p != nil {
-					base.Level, base.Problem = p.Level, p
-					emit(i, base)
-					return
-				}
-				select {
-				case sem <- struct{}{}:
-				case <-ctx.Done():
-					base.Level, base.Problem = status.Yellow, status.New(status.Yellow, "mailcheck.canceled")
-					emit(i, base)
-					return
-				}
-				r := Check(ctx, Target{Account: job.Account.Name, Protocol: proto, Server: srv, User: job.Account.MailboxAddress()}, t, opt.Check)
-				<-sem
-				emit(i, r)
-			}(i, proto, srv)
+			enabled = append(enabled, pi)
 		}
+		if len(enabled) == 0 {
+			continue
+		}
+		fail := func(pi int, p *status.Problem) {
+			proto := account.Protocols[pi]
+			emit(ji*len(account.Protocols)+pi, status.Result{Account: job.Account.Name, Protocol: string(proto),
+				Level: p.Level, Problem: p, At: time.Now()})
+		}
+		canceled := func() *status.Problem { return status.New(status.Yellow, "mailcheck.canceled") }
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !acquire() {
+				for _, pi := range enabled {
+					fail(pi, canceled())
+				}
+				return
+			}
+			start := time.Now()
+			tctx, cancel := context.WithTimeout(ctx, timeout)
+			tok, p := job.Token(tctx)
+			cancel()
+			release()
+			if p != nil {
+				for _, pi := range enabled {
+					fail(pi, p)
+				}
+				return
+			}
+			copt := opt.Check
+			// What the token fetch used is gone; a positive rest keeps
+			// newProbe from reading "unset" as the 30-second default.
+			copt.Timeout = max(timeout-time.Since(start), time.Millisecond)
+			for _, pi := range enabled {
+				proto := account.Protocols[pi]
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if !acquire() {
+						fail(pi, canceled())
+						return
+					}
+					r := Check(ctx, Target{Account: job.Account.Name, Protocol: proto, Server: job.Account.Server(proto), User: job.Account.MailboxAddress()}, tok, copt)
+					release()
+					emit(ji*len(account.Protocols)+pi, r)
+				}()
+			}
+		}()
 	}
 	wg.Wait()
 	return results

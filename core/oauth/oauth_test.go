@@ -234,6 +234,7 @@ func TestSignInManualPaste(t *testing.T) {
 
 func TestRefreshAndClientCredentials(t *testing.T) {
 	s := sandbox(t, true)
+	s.SetStrictRotation(true) // a spent refresh token must fail, not pass unseen
 	pages := make(chan string, 1)
 	cfg := config(s)
 	tok, p := SignIn(context.Background(), cfg, SignInOptions{OpenBrowser: browserFor(s, nil, pages)})

@@ -265,6 +265,7 @@ func TestSignInManualTimeoutAndCancel(t *testing.T) {
 // refreshes and searches them for every code and token the sandbox issued.
 func TestNoSecretInProblems(t *testing.T) {
 	s := sandbox(t, true)
+	s.SetStrictRotation(true) // the spent refresh token below must be refused
 	cfg := config(s)
 	pages := make(chan string, 1)
 	tok, p := SignIn(context.Background(), cfg, SignInOptions{OpenBrowser: browserFor(s, nil, pages)})

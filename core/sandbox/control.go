@@ -26,6 +26,9 @@ type controlRequest struct {
 	// RequireConsent makes sign-ins to the public client fail with
 	// AADSTS65001 until an administrator consents.
 	RequireConsent bool `json:"require_consent,omitempty"`
+	// StrictRotation makes refresh tokens single-use (true) or keeps
+	// Entra's behaviour, an old token valid after use (false).
+	StrictRotation *bool `json:"strict_rotation,omitempty"`
 	Grant          *struct {
 		Delegate string `json:"delegate"`
 		Mailbox  string `json:"mailbox"`
@@ -61,6 +64,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 		}
 		if req.RequireConsent {
 			s.Identity.RequireAdminConsent(identity.PublicClientID)
+		}
+		if req.StrictRotation != nil {
+			s.Identity.SetStrictRotation(*req.StrictRotation)
 		}
 		if req.MoveMailbox != "" {
 			s.Mail.MoveMailbox(req.MoveMailbox)

@@ -26,7 +26,10 @@ type env struct {
 func setup(t *testing.T, rtBytes int) *env {
 	t.Helper()
 	ca, _ := certs.NewCA()
-	id, err := identity.New(identity.Options{CA: ca, AutoConsent: true, RefreshTokenBytes: rtBytes})
+	// Strict rotation: a refresh token redeemed twice fails at once, so a
+	// broken account lock shows up as invalid_grant instead of passing
+	// unseen (Entra would keep the old token valid and hide it).
+	id, err := identity.New(identity.Options{CA: ca, AutoConsent: true, RefreshTokenBytes: rtBytes, StrictRotation: true})
 	if err != nil {
 		t.Fatal(err)
 	}

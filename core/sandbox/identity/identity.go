@@ -39,6 +39,11 @@ type Options struct {
 	RefreshTokenBytes int           // default 1400
 	Now               func() time.Time
 	DeviceInterval    time.Duration // polling interval of device sign-ins; default 1s
+	// StrictRotation makes every refresh token single-use: once redeemed it
+	// answers AADSTS70000. Entra itself keeps an old refresh token valid
+	// after use (the default here too), which hides a program that redeems
+	// one token twice — lock tests switch this on to see that.
+	StrictRotation bool
 }
 
 // App is an app registration.
@@ -77,7 +82,7 @@ type authCode struct {
 type refreshToken struct {
 	user, clientID string
 	scopes         []string
-	rotated        bool
+	rotated        bool // redeemed at least once
 }
 
 type pending struct {
@@ -108,6 +113,7 @@ type Server struct {
 	withheld     map[string]bool
 	accessCutoff int64 // access tokens with a serial up to this are expired
 	serial       int64
+	strict       bool // refresh tokens are single-use (Options.StrictRotation)
 }
 
 // New starts the server.
@@ -162,6 +168,7 @@ func New(opts Options) (*Server, error) {
 		devices:      map[string]*deviceGrant{},
 		needsConsent: map[string]bool{},
 		refreshCount: map[string]int{},
+		strict:       opts.StrictRotation,
 	}
 	perms := []string{"IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send"}
 	s.AddApp(App{ClientID: PublicClientID, Public: true,
@@ -233,6 +240,14 @@ func (s *Server) Withhold(perm string) {
 		s.withheld = map[string]bool{}
 	}
 	s.withheld[perm] = true
+}
+
+// SetStrictRotation switches single-use refresh tokens on or off (see
+// Options.StrictRotation).
+func (s *Server) SetStrictRotation(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.strict = on
 }
 
 // RevokeUser invalidates every refresh token of user (AADSTS50173).

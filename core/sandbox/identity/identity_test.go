@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"mailoauth/core/entra"
@@ -118,10 +119,15 @@ func TestCodeFlowRefreshRotation(t *testing.T) {
 	if st != 200 || tok2["refresh_token"] == rt {
 		t.Fatalf("refresh: %d %s", st, body)
 	}
-	// Rotation: the old refresh token is dead.
+	// As at Entra, the old refresh token still works after use...
+	if st, _, body := refresh(rt, scopes); st != 200 {
+		t.Fatalf("old refresh token (Microsoft's default): %d %s", st, body)
+	}
+	// ...unless rotation is strict: then a redeemed token is dead.
+	s.SetStrictRotation(true)
 	st, _, body = refresh(rt, scopes)
 	wantAADSTS(t, st, body, "70000")
-	if s.RefreshCount("anna@contoso.example") != 1 {
+	if s.RefreshCount("anna@contoso.example") != 2 {
 		t.Errorf("refresh count %d", s.RefreshCount("anna@contoso.example"))
 	}
 	s.RevokeUser("anna@contoso.example")
@@ -284,4 +290,58 @@ func between(s, a, b string) string {
 	}
 	s = s[i+len(a):]
 	return s[:strings.Index(s, b)]
+}
+
+// TestStrictRotationOneWinner: with strict rotation a refresh token is
+// spent atomically — of many concurrent redemptions exactly one gets
+// tokens, the rest AADSTS70000.
+func TestStrictRotationOneWinner(t *testing.T) {
+	s := start(t, true)
+	s.SetStrictRotation(true)
+	v := "verifier-verifier-verifier-verifier-1234567"
+	_, tok, body := redeem(t, s, authorize(t, s, v, nil).Get("code"), v)
+	rt, _ := tok["refresh_token"].(string)
+	if rt == "" {
+		t.Fatalf("no refresh token: %s", body)
+	}
+	const n = 16
+	codes := make(chan int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := s.HTTPClient().PostForm(s.Authority()+"/"+s.TenantID()+"/oauth2/v2.0/token",
+				url.Values{"grant_type": {"refresh_token"}, "client_id": {PublicClientID}, "refresh_token": {rt}, "scope": {scopes}})
+			if err != nil {
+				codes <- 0
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 && entra.Parse(resp.StatusCode, b).Code != "entra.aadsts.70000" {
+				codes <- -resp.StatusCode
+				return
+			}
+			codes <- resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(codes)
+	won := 0
+	for c := range codes {
+		switch c {
+		case 200:
+			won++
+		case 400:
+		default:
+			t.Errorf("unexpected answer %d", c)
+		}
+	}
+	if won != 1 || s.RefreshCount("anna@contoso.example") != 1 {
+		t.Errorf("%d of %d concurrent redemptions won (%d counted), want 1", won, n, s.RefreshCount("anna@contoso.example"))
+	}
 }

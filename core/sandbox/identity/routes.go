@@ -386,32 +386,27 @@ func (s *Server) redeemRefresh(w http.ResponseWriter, r *http.Request, app App) 
 		s.entraError(w, http.StatusBadRequest, 900144, "")
 		return
 	}
+	perms, code := scopeCheck(app, f.Get("scope"))
 	rt := f.Get("refresh_token")
+	// Look-up, the single-use test and the spending happen under one lock:
+	// with strict rotation, of two concurrent redemptions of one token
+	// exactly one wins, as a lock test needs to catch a broken lock.
 	s.mu.Lock()
 	t, ok := s.refresh[rt]
-	var revokedAt time.Time
-	if ok {
-		revokedAt = s.revoked[strings.ToLower(t.user)]
+	switch {
+	case !ok || t.clientID != app.ClientID || (t.rotated && s.strict):
+		code = 70000
+	case !s.revoked[strings.ToLower(t.user)].IsZero():
+		code = 50173
+	case code == 0:
+		t.rotated = true
+		s.refreshCount[strings.ToLower(t.user)]++
 	}
 	s.mu.Unlock()
-	switch {
-	case !ok || t.clientID != app.ClientID || t.rotated:
-		s.entraError(w, http.StatusBadRequest, 70000, "")
-		return
-	case !revokedAt.IsZero():
-		s.entraError(w, http.StatusBadRequest, 50173, "")
-		return
-	}
-	perms, code := scopeCheck(app, f.Get("scope"))
 	if code != 0 {
 		s.entraError(w, http.StatusBadRequest, code, "")
 		return
 	}
-	s.mu.Lock()
-	// Refresh tokens rotate: the old one is dead from now on.
-	t.rotated = true
-	s.refreshCount[strings.ToLower(t.user)]++
-	s.mu.Unlock()
 	s.issue(w, t.user, app.ClientID, append(perms, strings.Fields(f.Get("scope"))...))
 }
 
