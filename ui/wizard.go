@@ -70,7 +70,7 @@ func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Acco
 		srv := a.Server(p)
 		z.proto[p].SetChecked(srv.Enabled)
 		if srv.Enabled {
-			z.server[p].SetText(fmt.Sprintf("%s:%d", srv.Host, srv.Port))
+			z.server[p].SetText(srv.HostPort())
 			if srv.Security == account.TLS {
 				z.security[p].SetSelectedIndex(1)
 			} else {
@@ -111,7 +111,7 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 		z.proto[p] = widget.NewCheck(strings.ToUpper(string(p)), nil)
 		z.proto[p].SetChecked(true)
 		e := widget.NewEntry()
-		e.SetText(fmt.Sprintf("%s:%d", d.Host, d.Port))
+		e.SetText(d.HostPort())
 		if v := map[account.Protocol]string{account.IMAP: sug.IMAP, account.POP3: sug.POP3, account.SMTP: sug.SMTP}[p]; v != "" {
 			e.SetText(v)
 		}
@@ -449,9 +449,9 @@ func (z *Wizard) followCloud() {
 	for _, pr := range account.Protocols {
 		for _, other := range account.Clouds {
 			d := other.Server(pr)
-			if z.server[pr].Text == fmt.Sprintf("%s:%d", d.Host, d.Port) {
+			if z.server[pr].Text == d.HostPort() {
 				n := cloud.Server(pr)
-				z.server[pr].SetText(fmt.Sprintf("%s:%d", n.Host, n.Port))
+				z.server[pr].SetText(n.HostPort())
 				break
 			}
 		}

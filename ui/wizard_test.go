@@ -104,3 +104,20 @@ func TestWizardFollowsTheCloud(t *testing.T) {
 		t.Errorf("step %d: %s %s %s", z.step, z.server[account.IMAP].Text, z.server[account.POP3].Text, z.server[account.SMTP].Text)
 	}
 }
+
+// TestEditWritesIPv6InBrackets: editing an account with an IPv6 server
+// puts "[::1]:1993" into the field, which reads back as the same server;
+// "::1:1993" read as another host.
+func TestEditWritesIPv6InBrackets(t *testing.T) {
+	test.NewTempApp(t)
+	a, probs := account.Input{Name: "v6", Login: "info@contoso.com", Tenant: "contoso.onmicrosoft.com",
+		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718", IMAP: "[::1]:1993"}.Build()
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	w := test.NewTempWindow(t, nil)
+	z := NewEditWizard(&fakeService{accounts: []account.Account{*a}}, i18n.EN, w, a, nil)
+	if got := z.server[account.IMAP].Text; got != "[::1]:1993" {
+		t.Errorf("IMAP field %q, want [::1]:1993", got)
+	}
+}

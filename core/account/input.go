@@ -1,7 +1,6 @@
 package account
 
 import (
-	"strconv"
 	"strings"
 
 	"mailoauth/core/status"
@@ -108,7 +107,7 @@ func (a *Account) Validate() []*status.Problem {
 		s := a.Server(p)
 		v := "off"
 		if s.Enabled {
-			v = hostPort(s.Host, s.Port)
+			v = s.HostPort()
 		}
 		switch p {
 		case IMAP:
@@ -121,11 +120,4 @@ func (a *Account) Validate() []*status.Problem {
 	}
 	_, probs := in.Build()
 	return probs
-}
-
-func hostPort(h string, port int) string {
-	if strings.Contains(h, ":") {
-		h = "[" + h + "]"
-	}
-	return h + ":" + strconv.Itoa(port)
 }

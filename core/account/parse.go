@@ -264,6 +264,11 @@ func ParseHostPort(p Protocol, in string) (Server, *status.Problem) {
 		if end < 0 {
 			return Server{}, bad(field, "host_invalid", in)
 		}
+		if inner := s[1:end]; net.ParseIP(inner) == nil || !strings.Contains(inner, ":") {
+			// Brackets exist to set an IPv6 address's colons apart from
+			// the port's; around a name or IPv4 address they are a typo.
+			return Server{}, bad(field, "host_invalid", in)
+		}
 		host = s[:end+1]
 		rest := s[end+1:]
 		if rest != "" {
@@ -276,10 +281,10 @@ func ParseHostPort(p Protocol, in string) (Server, *status.Problem) {
 		i := strings.IndexByte(s, ':')
 		host, portStr = s[:i], s[i+1:]
 	} else if strings.Count(s, ":") > 1 {
-		// A bare IPv6 address without port.
-		if net.ParseIP(s) == nil {
-			return Server{}, bad(field, "host_invalid", in)
-		}
+		// An IPv6 address without brackets cannot be told from one with a
+		// port: "::1:993" is the address ::1:993 and also ::1 port 993.
+		// Storing either guess would check another server than meant.
+		return Server{}, bad(field, "host_ipv6", in)
 	}
 	h, prob := ParseHost(field, host)
 	if prob != nil {
@@ -295,6 +300,16 @@ func ParseHostPort(p Protocol, in string) (Server, *status.Problem) {
 	}
 	return Server{Enabled: true, Host: h, Port: port, Security: SecurityForPort(p, port)}, nil
 }
+
+// FormatHostPort writes a server the way ParseHostPort reads it back: an
+// IPv6 address in brackets, so that its colons are not taken for the port's.
+// It is also the address a connection dials.
+func FormatHostPort(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// HostPort is the server as a server field shows it: FormatHostPort.
+func (s Server) HostPort() string { return FormatHostPort(s.Host, s.Port) }
 
 // SecurityForPort infers the TLS mode from well-known ports.
 func SecurityForPort(p Protocol, port int) Security {

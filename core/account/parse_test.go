@@ -157,7 +157,8 @@ func TestParseHostPort(t *testing.T) {
 		{IMAP, "mail.müller.de:993", Server{true, "mail.xn--mller-kva.de", 993, TLS}},
 		{IMAP, "127.0.0.1:10993", Server{true, "127.0.0.1", 10993, TLS}},
 		{IMAP, "[::1]:993", Server{true, "::1", 993, TLS}},
-		{IMAP, "2001:db8::1", Server{true, "2001:db8::1", 993, TLS}},
+		{IMAP, "[2001:db8::1]", Server{true, "2001:db8::1", 993, TLS}},
+		{SMTP, "[2001:DB8::1]:2525", Server{true, "2001:db8::1", 2525, STARTTLS}},
 		{POP3, "off", Server{}},
 		{POP3, "OFF", Server{}},
 	}
@@ -178,6 +179,11 @@ func TestParseHostPort(t *testing.T) {
 		{IMAP, "out look.com", "account.imap.host_invalid"},
 		{IMAP, "-bad-.example.com", "account.imap.host_invalid"},
 		{IMAP, "[::1", "account.imap.host_invalid"},
+		{IMAP, "[mail.example.com]:993", "account.imap.host_invalid"},
+		{IMAP, "[127.0.0.1]:993", "account.imap.host_invalid"},
+		// Bare IPv6 reads as an address and as address-plus-port.
+		{IMAP, "::1:993", "account.imap.host_ipv6"},
+		{POP3, "2001:db8::1", "account.pop3.host_ipv6"},
 		{POP3, "mail.example.com:0", "account.pop3.port"},
 		{POP3, "mail.example.com:65536", "account.pop3.port"},
 		{SMTP, "mail.example.com:abc", "account.smtp.port"},
@@ -295,5 +301,26 @@ func TestClouds(t *testing.T) {
 	}
 	if len(probs) != 1 || probs[0].Code != "account.cloud.invalid" {
 		t.Errorf("bad cloud: %v", probs)
+	}
+}
+
+// TestHostPortRoundTrip: what the wizard writes back into a server field
+// parses as the same server. "::1:1993" written for an IPv6 server parsed
+// as another host (or was refused).
+func TestHostPortRoundTrip(t *testing.T) {
+	for _, srv := range []Server{
+		{true, "::1", 1993, STARTTLS},
+		{true, "2001:db8::1", 993, TLS},
+		{true, "127.0.0.1", 10993, STARTTLS},
+		{true, "outlook.office365.com", 993, TLS},
+	} {
+		text := srv.HostPort()
+		got, p := ParseHostPort(IMAP, text)
+		if p != nil || got.Host != srv.Host || got.Port != srv.Port {
+			t.Errorf("%+v written as %q parses as %+v %v", srv, text, got, p)
+		}
+	}
+	if got := FormatHostPort("::1", 1993); got != "[::1]:1993" {
+		t.Errorf("FormatHostPort(::1, 1993) = %q", got)
 	}
 }

@@ -178,7 +178,7 @@ func (a *app) accountShow(pa *parsed) int {
 		s := acct.Server(p)
 		v := a.t("cli.off")
 		if s.Enabled {
-			v = fmt.Sprintf("%s:%d %s", s.Host, s.Port, strings.ToUpper(string(s.Security)))
+			v = s.HostPort() + " " + strings.ToUpper(string(s.Security))
 		}
 		fmt.Fprintf(w, "%s:\t%s\n", strings.ToUpper(string(p)), v)
 	}

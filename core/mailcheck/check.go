@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -38,7 +37,7 @@ type Target struct {
 }
 
 func (t Target) addr() string {
-	return net.JoinHostPort(t.Server.Host, strconv.Itoa(t.Server.Port))
+	return t.Server.HostPort()
 }
 
 // probe is one check in progress: it times steps and remembers whether the
