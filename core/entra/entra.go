@@ -50,6 +50,7 @@ var Codes = map[int]Known{
 	7000218: {"invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", status.Red},
 	700025:  {"invalid_client", "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.", status.Red},
 	7000215: {"invalid_client", "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.", status.Red},
+	7000112: {"unauthorized_client", "Application is disabled.", status.Red},
 	7000222: {"invalid_client", "The provided client secret keys for app are expired.", status.Red},
 	50011:   {"invalid_request", "The redirect URI specified in the request does not match the redirect URIs configured for the application.", status.Red},
 	500113:  {"invalid_request", "No reply address is registered for the application.", status.Red},

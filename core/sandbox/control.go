@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"mailoauth/core/sandbox/graph"
 	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/sandbox/mailserver"
 )
@@ -33,6 +34,31 @@ type controlRequest struct {
 		Delegate string `json:"delegate"`
 		Mailbox  string `json:"mailbox"`
 	} `json:"grant,omitempty"`
+	// RequireConsentFor is RequireConsent for any client ID, e.g. the
+	// administrators' Graph client (a tenant that does not let admins
+	// consent to Graph Command Line Tools).
+	RequireConsentFor string `json:"require_consent_for,omitempty"`
+	// AppFault seeds a defect into a registration of the Graph stand-in.
+	AppFault *struct {
+		ClientID string      `json:"client_id"`
+		Fault    graph.Fault `json:"fault"`
+	} `json:"app_fault,omitempty"`
+	// Roles sets a user's directory roles ([] makes them an ordinary user).
+	Roles *struct {
+		User  string   `json:"user"`
+		Roles []string `json:"roles"`
+	} `json:"roles,omitempty"`
+	// ReplicationDelay (a Go duration, "0s" to end it) hides new directory
+	// objects from reads and sign-ins for that long.
+	ReplicationDelay string `json:"replication_delay,omitempty"`
+	// ExchangeScript stands for an Exchange administrator having run the
+	// app-only PowerShell: the service principal's object ID must be the
+	// real one, then the app may open the mailbox.
+	ExchangeScript *struct {
+		ClientID string `json:"client_id"`
+		ObjectID string `json:"object_id"`
+		Mailbox  string `json:"mailbox"`
+	} `json:"exchange_script,omitempty"`
 }
 
 func (s *Sandbox) controlHandler() http.Handler {
@@ -74,6 +100,32 @@ func (s *Sandbox) controlHandler() http.Handler {
 		if req.Grant != nil {
 			s.Mail.Grant(req.Grant.Delegate, req.Grant.Mailbox)
 		}
+		if req.RequireConsentFor != "" {
+			s.Identity.RequireAdminConsent(req.RequireConsentFor)
+		}
+		if req.Roles != nil {
+			s.Graph.SetRoles(req.Roles.User, req.Roles.Roles)
+		}
+		if req.ReplicationDelay != "" {
+			d, err := time.ParseDuration(req.ReplicationDelay)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			s.Graph.SetReplicationDelay(d)
+		}
+		if req.AppFault != nil {
+			if err := s.Graph.SeedFault(req.AppFault.ClientID, req.AppFault.Fault); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+		}
+		if req.ExchangeScript != nil {
+			if err := s.RunExchangeScript(req.ExchangeScript.ClientID, req.ExchangeScript.ObjectID, req.ExchangeScript.Mailbox); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /issued", func(w http.ResponseWriter, r *http.Request) {
@@ -99,6 +151,17 @@ func (s *Sandbox) controlHandler() http.Handler {
 		json.NewEncoder(w).Encode(out)
 	})
 	return mux
+}
+
+// RunExchangeScript stands for an Exchange administrator running the
+// app-only PowerShell (New-ServicePrincipal with the service principal's
+// object ID, Add-MailboxPermission, Add-RecipientPermission) for mailbox.
+func (s *Sandbox) RunExchangeScript(clientID, objectID, mailbox string) error {
+	if err := s.Graph.ExchangeScript(clientID, objectID); err != nil {
+		return err
+	}
+	s.Mail.Grant(clientID, mailbox)
+	return nil
 }
 
 // startControl serves the control API over TLS on loopback.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"mailoauth/core/sandbox/certs"
+	"mailoauth/core/sandbox/graph"
 	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/sandbox/mailserver"
 )
@@ -15,8 +16,9 @@ type Options struct {
 	AutoConsent bool
 	// RefreshTokenBytes makes refresh tokens this long (0: Microsoft-like).
 	RefreshTokenBytes int
-	// Identity and Mail pass further settings through.
+	// Identity, Graph and Mail pass further settings through.
 	Identity identity.Options
+	Graph    graph.Options
 	Mail     mailserver.Options
 }
 
@@ -24,6 +26,7 @@ type Options struct {
 type Sandbox struct {
 	CA       *certs.CA
 	Identity *identity.Server
+	Graph    *graph.Server // Microsoft Graph, on the identity platform's host and port
 	Mail     *mailserver.Server
 
 	control    *http.Server
@@ -70,7 +73,7 @@ func Start(opts Options) (*Sandbox, error) {
 		id.Close()
 		return nil, err
 	}
-	sb := &Sandbox{CA: ca, Identity: id, Mail: mail}
+	sb := &Sandbox{CA: ca, Identity: id, Graph: graph.New(id, opts.Graph), Mail: mail}
 	if err := sb.startControl(); err != nil {
 		sb.Close()
 		return nil, err

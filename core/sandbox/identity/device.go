@@ -53,15 +53,23 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 		s.entraError(w, http.StatusBadRequest, 700016, "")
 		return
 	}
-	if !app.Public {
+	if !app.Public || app.NoPublicFlows {
 		// Entra refuses the device flow to apps without public client flows.
 		s.entraError(w, http.StatusUnauthorized, 7000218, "")
+		return
+	}
+	if app.Disabled {
+		s.entraError(w, http.StatusUnauthorized, 7000112, "")
 		return
 	}
 	scope := r.PostForm.Get("scope")
 	perms, code := scopeCheck(app, scope)
 	if code != 0 {
 		s.entraError(w, http.StatusBadRequest, code, "")
+		return
+	}
+	if app.consentLacking(perms) {
+		s.entraError(w, http.StatusBadRequest, 65001, "")
 		return
 	}
 	dc := "DAQABAAEAAA" + randString(120)

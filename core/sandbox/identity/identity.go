@@ -54,6 +54,63 @@ type App struct {
 	RedirectURIs []string
 	Permissions  []string // delegated permission names, e.g. IMAP.AccessAsUser.All
 	AppRoles     []string // application permissions, e.g. IMAP.AccessAsApp
+
+	// GraphPermissions are the delegated Microsoft Graph permissions the
+	// app may ask for (scopes under GraphResource); its tokens then have
+	// Graph's audience, which the mail servers refuse, as Exchange does.
+	GraphPermissions []string
+	// WebRedirectURIs are redirects under the Web platform: Entra signs the
+	// user in, but redeems the code only with a client secret
+	// (AADSTS7000218), because a Web redirect makes the app confidential.
+	WebRedirectURIs []string
+	// NoPublicFlows is "Allow public client flows" = No: the device code
+	// flow is refused (AADSTS7000218).
+	NoPublicFlows bool
+	// Disabled is a service principal with sign-in turned off (AADSTS7000112).
+	Disabled bool
+	// Secrets are further valid client secrets (each addPassword adds one).
+	Secrets []string
+	// TrackConsent makes sign-ins need an organisation-wide consent for
+	// every mail permission asked for (Consented), else AADSTS65001 — as
+	// in a tenant where users may not consent themselves.
+	TrackConsent bool
+	Consented    []string
+}
+
+// GraphResource is Microsoft Graph's resource in the sandbox's cloud; the
+// sandbox's Graph stand-in accepts tokens for it only.
+var GraphResource = "https://" + cloud.GraphHost
+
+func (a App) secretOK(secret string) bool {
+	if secret == "" {
+		return false
+	}
+	if a.Secret != "" && secret == a.Secret {
+		return true
+	}
+	for _, s := range a.Secrets {
+		if s == secret {
+			return true
+		}
+	}
+	return false
+}
+
+// consentLacking is the first asked-for mail permission nobody consented to.
+func (a App) consentLacking(perms []string) bool {
+	if !a.TrackConsent {
+		return false
+	}
+	for _, p := range perms {
+		ok := false
+		for _, c := range a.Consented {
+			ok = ok || c == p
+		}
+		if !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Fault makes an endpoint answer with an Entra error.
@@ -77,6 +134,7 @@ type authCode struct {
 	scopes                                 []string
 	expires                                time.Time
 	used                                   bool
+	web                                    bool // redirect under the Web platform
 }
 
 type refreshToken struct {
@@ -95,6 +153,8 @@ type Server struct {
 	opts      Options
 	key       *rsa.PrivateKey
 	srv       *http.Server
+	mux       *http.ServeMux
+	graph     http.Handler // under /v1.0/, set once by Handle
 	ln        net.Listener
 	authority string
 	secret    string
@@ -177,7 +237,8 @@ func New(opts Options) (*Server, error) {
 	s.AddApp(App{ClientID: ConfidentialClientID, Secret: s.secret,
 		RedirectURIs: []string{"http://localhost"}, Permissions: perms,
 		AppRoles: []string{"IMAP.AccessAsApp", "POP.AccessAsApp", "SMTP.SendAsApp"}})
-	s.srv = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
+	s.mux = s.routes()
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(tls.NewListener(ln, tlsCfg))
 	return s, nil
 }
@@ -206,6 +267,35 @@ func (s *Server) HTTPClient() *http.Client {
 	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: s.opts.CA.ClientTLS()}}
 }
 
+// HandleGraph serves h under /v1.0/ on the same scheme, host and port — the
+// Graph stand-in lives there, as the program expects Graph next to a login
+// host that is none of Microsoft's. (A pattern on the mux would clash with
+// the tenant paths, /{tenant}/…)
+func (s *Server) HandleGraph(h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graph = h
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	g := s.graph
+	s.mu.Unlock()
+	if g != nil && strings.HasPrefix(r.URL.Path, "/v1.0/") {
+		g.ServeHTTP(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// Remember lists a secret handed out by a neighbour (a client secret of
+// the Graph stand-in) in Issued, so leak scans look for it too.
+func (s *Server) Remember(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remember(v)
+}
+
 // Close stops the server.
 func (s *Server) Close() error { return s.srv.Close() }
 
@@ -214,6 +304,21 @@ func (s *Server) AddApp(a App) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apps[a.ClientID] = a
+}
+
+// RemoveApp deletes an app registration: sign-ins answer AADSTS700016.
+func (s *Server) RemoveApp(clientID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.apps, clientID)
+}
+
+// LookupApp returns an app registration.
+func (s *Server) LookupApp(clientID string) (App, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[clientID]
+	return a, ok
 }
 
 // SetFault adds a fault.

@@ -14,7 +14,7 @@ import (
 	"mailoauth/core/entra"
 )
 
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openid)
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.authorize)
@@ -112,6 +112,15 @@ func redirectMatches(registered []string, got string) bool {
 	return false
 }
 
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 // scopeCheck validates the requested scopes against the app and returns the
 // delegated permission names, or an AADSTS code.
 func scopeCheck(app App, scope string) ([]string, int) {
@@ -128,6 +137,13 @@ func scopeCheck(app App, scope string) ([]string, int) {
 		}
 		res, perm := sc[:i], sc[i+1:]
 		resources[res] = true
+		if res == GraphResource && len(app.GraphPermissions) > 0 {
+			if !contains(app.GraphPermissions, perm) {
+				return nil, 650057
+			}
+			perms = append(perms, perm)
+			continue
+		}
 		// Entra takes either Outlook resource name of the cloud (the
 		// token's audience is then the name asked for).
 		if !cloud.AcceptsAudience(res) {
@@ -176,7 +192,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect := q.Get("redirect_uri")
-	if !redirectMatches(app.RedirectURIs, redirect) {
+	if !redirectMatches(app.RedirectURIs, redirect) && !redirectMatches(app.WebRedirectURIs, redirect) {
 		// Entra shows this on its own page: the redirect cannot be trusted.
 		s.errorPage(w, 50011, "The redirect URI '"+redirect+"' specified in the request does not match.")
 		return
@@ -198,11 +214,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		fail(9002313)
 		return
 	}
-	if _, code := scopeCheck(app, q.Get("scope")); code != 0 {
+	if app.Disabled {
+		fail(7000112)
+		return
+	}
+	perms, code := scopeCheck(app, q.Get("scope"))
+	if code != 0 {
 		fail(code)
 		return
 	}
-	if s.consentMissing(app.ClientID) {
+	if s.consentMissing(app.ClientID) || app.consentLacking(perms) {
 		fail(65001)
 		return
 	}
@@ -274,7 +295,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, q map[string]str
 	code := "0.AX" + randString(180)
 	s.mu.Lock()
 	s.codes[code] = &authCode{clientID: q["client_id"], redirectURI: q["redirect_uri"], challenge: q["code_challenge"],
-		user: user, scopes: append(perms, strings.Fields(q["scope"])...), expires: s.opts.Now().Add(10 * time.Minute)}
+		user: user, web: !redirectMatches(app.RedirectURIs, q["redirect_uri"]), scopes: append(perms, strings.Fields(q["scope"])...), expires: s.opts.Now().Add(10 * time.Minute)}
 	s.remember(code)
 	s.mu.Unlock()
 	v := url.Values{"code": {code}, "state": {q["state"]}, "session_state": {randString(16)}}
@@ -298,17 +319,24 @@ func (s *Server) clientAuth(r *http.Request) (App, int) {
 	if !ok {
 		return App{}, 700016
 	}
+	if app.Disabled {
+		return app, 7000112
+	}
 	_, basic := r.Header["Authorization"]
-	if app.Public {
+	hasSecrets := app.Secret != "" || len(app.Secrets) > 0
+	if app.Public && !hasSecrets {
 		if secret != "" || basic || r.PostForm.Get("client_assertion") != "" {
 			return app, 700025
 		}
 		return app, 0
 	}
 	if secret == "" {
+		if app.Public {
+			return app, 0
+		}
 		return app, 7000218
 	}
-	if secret != app.Secret {
+	if !app.secretOK(secret) {
 		return app, 7000215
 	}
 	return app, 0
@@ -373,6 +401,9 @@ func (s *Server) redeemCode(w http.ResponseWriter, r *http.Request, app App) {
 		s.entraError(w, http.StatusBadRequest, 70000, "The authorization code has expired.")
 	case f.Get("redirect_uri") != c.redirectURI:
 		s.entraError(w, http.StatusBadRequest, 50011, "")
+	case c.web && f.Get("client_secret") == "":
+		// A Web redirect makes Entra treat the app as confidential.
+		s.entraError(w, http.StatusUnauthorized, 7000218, "")
 	case challengeOf(f.Get("code_verifier")) != c.challenge:
 		s.entraError(w, http.StatusBadRequest, 501481, "")
 	default:
@@ -419,7 +450,7 @@ func (s *Server) clientCredentials(w http.ResponseWriter, r *http.Request, app A
 		s.entraError(w, http.StatusBadRequest, 70011, "Use "+cloud.AppScope+".")
 		return
 	}
-	at, exp := s.accessToken("", app.ClientID, nil, app.AppRoles)
+	at, exp := s.accessToken("", app.ClientID, cloud.Resource, nil, app.AppRoles)
 	s.mu.Lock()
 	s.remember(at)
 	s.mu.Unlock()
@@ -433,6 +464,12 @@ func (s *Server) issue(w http.ResponseWriter, user, clientID string, scopes []st
 	var perms, granted []string
 	offline, openid := false, false
 	seen := map[string]bool{}
+	aud := cloud.Resource
+	for _, sc := range scopes {
+		if strings.HasPrefix(sc, GraphResource+"/") {
+			aud = GraphResource
+		}
+	}
 	for _, sc := range scopes {
 		switch {
 		case sc == "offline_access":
@@ -450,11 +487,15 @@ func (s *Server) issue(w http.ResponseWriter, user, clientID string, scopes []st
 			if !seen[sc] {
 				seen[sc] = true
 				perms = append(perms, sc)
-				granted = append(granted, cloud.Scope(sc))
+				if aud == GraphResource {
+					granted = append(granted, aud+"/"+sc)
+				} else {
+					granted = append(granted, cloud.Scope(sc))
+				}
 			}
 		}
 	}
-	at, exp := s.accessToken(user, clientID, perms, nil)
+	at, exp := s.accessToken(user, clientID, aud, perms, nil)
 	resp := map[string]any{"token_type": "Bearer", "scope": strings.Join(granted, " "),
 		"expires_in": int(exp.Sub(s.opts.Now()).Seconds()), "ext_expires_in": int(exp.Sub(s.opts.Now()).Seconds()), "access_token": at}
 	s.mu.Lock()
