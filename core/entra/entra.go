@@ -7,10 +7,12 @@ package entra
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"mailoauth/core/redact"
 	"mailoauth/core/status"
@@ -26,6 +28,7 @@ type Error struct {
 	TraceID       string
 	CorrelationID string
 	Timestamp     string
+	RetryAfter    time.Duration // the answer's Retry-After, 0 if none
 }
 
 func (e *Error) Error() string {
@@ -84,7 +87,18 @@ var Codes = map[int]Known{
 	70018:   {"invalid_grant", "Invalid verification code. The user typed in the wrong user code for device code flow.", status.Yellow},
 	70019:   {"expired_token", "Verification code expired. Have the user retry the sign-in.", status.Yellow},
 	90120:   {"invalid_grant", "The device code was already used for authorization or the user declined the request.", status.Yellow},
+	// The service's own trouble: nothing to fix, try again later.
+	50000: {"temporarily_unavailable", "There was an error issuing a token or an issue with our sign-in service.", status.Yellow},
+	90006: {"temporarily_unavailable", "The service is temporarily unavailable. Please try again.", status.Yellow},
+	90055: {"temporarily_unavailable", "There are too many incoming requests. The tenant is being throttled.", status.Yellow},
+	90033: {"temporarily_unavailable", "A Microsoft Online Services directory is temporarily unavailable.", status.Yellow},
 }
+
+// temporaryCodes are the AADSTS codes that mean the identity platform
+// itself is in trouble (token issuance failed, a backend is unavailable,
+// the tenant is throttled). They share one message: the administrator
+// should wait, not open the app registration.
+var temporaryCodes = map[int]bool{50000: true, 90006: true, 90055: true, 90033: true}
 
 var aadstsRE = regexp.MustCompile(`AADSTS(\d{4,7})`)
 
@@ -101,17 +115,28 @@ type wire struct {
 // into a problem. A body that is not Microsoft's JSON — an HTML page of a
 // proxy, nothing at all — becomes a problem too, with the HTTP status.
 func Parse(httpStatus int, body []byte) *status.Problem {
+	return ParseAnswer(httpStatus, 0, body)
+}
+
+// ParseAnswer is Parse for an answer that came with a Retry-After header
+// (retryAfter > 0): the wait Microsoft asks for is named in the message.
+func ParseAnswer(httpStatus int, retryAfter time.Duration, body []byte) *status.Problem {
 	var w wire
 	if err := json.Unmarshal(body, &w); err != nil || w.Error == "" {
 		snippet := strings.TrimSpace(string(body))
 		if len(snippet) > 200 {
 			snippet = snippet[:200]
 		}
-		return status.New(status.Red, "entra.bad_answer", "status", strconv.Itoa(httpStatus)).
-			WithDetail(redact.String(fmt.Sprintf("HTTP %d: %s", httpStatus, snippet)))
+		detail := redact.String(fmt.Sprintf("HTTP %d: %s", httpStatus, snippet))
+		if TemporaryStatus(httpStatus) {
+			// A load balancer's error page in front of the identity
+			// platform: the service is in trouble, not a proxy of ours.
+			return temporary(httpStatus, retryAfter, detail, nil)
+		}
+		return status.New(status.Red, "entra.bad_answer", "status", strconv.Itoa(httpStatus)).WithDetail(detail)
 	}
 	e := &Error{HTTPStatus: httpStatus, Code: w.Error, Description: w.Description, Codes: w.Codes,
-		TraceID: w.TraceID, CorrelationID: w.CorrelationID, Timestamp: w.Timestamp}
+		TraceID: w.TraceID, CorrelationID: w.CorrelationID, Timestamp: w.Timestamp, RetryAfter: retryAfter}
 	if len(w.Codes) > 0 {
 		e.AADSTS = w.Codes[0]
 	} else {
@@ -148,6 +173,12 @@ func (e *Error) Problem() *status.Problem {
 		detail += " (Correlation ID " + e.CorrelationID + ")"
 	}
 	detail = redact.String(detail)
+	if e.Temporary() {
+		if e.HTTPStatus != 0 {
+			detail = "HTTP " + strconv.Itoa(e.HTTPStatus) + ": " + detail
+		}
+		return temporary(e.HTTPStatus, e.RetryAfter, detail, e)
+	}
 	if k, ok := Codes[e.AADSTS]; ok {
 		return status.New(k.Level, fmt.Sprintf("entra.aadsts.%d", e.AADSTS), "code", strconv.Itoa(e.AADSTS)).
 			WithDetail(detail).Wrap(e)
@@ -163,6 +194,65 @@ func (e *Error) Problem() *status.Problem {
 		return status.New(status.Yellow, "entra.access_denied", "code", code).WithDetail(detail).Wrap(e)
 	}
 	return status.New(status.Red, "entra.unknown", "code", code).WithDetail(detail).Wrap(e)
+}
+
+// Temporary reports whether the answer says the identity platform itself
+// has trouble: an HTTP 5xx or 429, the OAuth error codes
+// temporarily_unavailable and server_error (RFC 6749 §4.1.2.1), or one of
+// the AADSTS codes of a failing or throttling service. Such an answer is
+// yellow — retrying later fixes it, no setting does.
+func (e *Error) Temporary() bool {
+	return TemporaryStatus(e.HTTPStatus) || e.Code == "temporarily_unavailable" || e.Code == "server_error" || temporaryCodes[e.AADSTS]
+}
+
+// TemporaryStatus: 5xx is the service failing, 429 the service throttling.
+func TemporaryStatus(httpStatus int) bool {
+	return httpStatus >= 500 && httpStatus <= 599 || httpStatus == 429
+}
+
+// MaxRetryAfter bounds how long a client waits when the identity platform
+// asks for a pause before one retry; a longer wish is shown, not obeyed.
+const MaxRetryAfter = 10 * time.Second
+
+// temporary is the one problem for the identity platform's own trouble.
+func temporary(httpStatus int, retryAfter time.Duration, detail string, err error) *status.Problem {
+	code := "entra.temporary"
+	args := []string{"status", strconv.Itoa(httpStatus)}
+	if retryAfter > 0 {
+		code = "entra.temporary_wait"
+		args = append(args, "seconds", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
+	}
+	p := status.New(status.Yellow, code, args...).WithDetail(detail)
+	if err != nil {
+		p = p.Wrap(err)
+	}
+	return p
+}
+
+// NoAnswer is the problem for an identity platform that did not answer in
+// time: as temporary as a 503, and just as little a reason to open the app
+// registration.
+func NoAnswer(host string, err error) *status.Problem {
+	return status.New(status.Yellow, "entra.no_answer", "host", host).WithDetail(redact.String(err.Error())).Wrap(err)
+}
+
+// RetryAfter reads a Retry-After header: delta-seconds or an HTTP date
+// (RFC 9110 §10.2.3). Zero when absent, unreadable or in the past.
+func RetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, 86400)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 // AsError finds the Entra error behind a problem, if there is one.

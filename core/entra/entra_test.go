@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
@@ -38,6 +40,14 @@ func TestEveryCodeHasProblemAndFix(t *testing.T) {
 	for c, k := range Codes {
 		p := Parse(400, body(c))
 		want := fmt.Sprintf("entra.aadsts.%d", c)
+		if temporaryCodes[c] {
+			// The service's own trouble has one message; the code is in
+			// the detail.
+			if p.Code != "entra.temporary" || p.Level != status.Yellow || !strings.Contains(p.Detail, fmt.Sprintf("AADSTS%d", c)) {
+				t.Errorf("AADSTS%d → %s %s (%s), want entra.temporary", c, p.Code, p.Level, p.Detail)
+			}
+			continue
+		}
 		if p.Code != want || p.Level != k.Level {
 			t.Errorf("AADSTS%d → %s %s, want %s %s", c, p.Code, p.Level, want, k.Level)
 		}
@@ -103,5 +113,89 @@ func TestNoSecretInDetail(t *testing.T) {
 	p := Parse(400, b)
 	if strings.Contains(p.Detail, "0.AXEAsecret") || strings.Contains(p.Error(), "0.AXEAsecret") {
 		t.Errorf("secret in %q", p.Detail)
+	}
+}
+
+// TestFactsFileAnswers: every AADSTS answer our research collected from
+// Microsoft's error reference and the mail clients' trackers, as Entra
+// sends it (error name and code), gets the light it deserves: only the
+// service's own trouble is "temporary", a stored grant that must be renewed
+// is yellow, a fault in registration, tenant or policy is red.
+func TestFactsFileAnswers(t *testing.T) {
+	R, Y := status.Red, status.Yellow
+	for _, c := range []struct {
+		aadsts int
+		name   string
+		level  status.Level
+	}{
+		{7000218, "invalid_client", R}, {700025, "invalid_client", R}, {7000215, "invalid_client", R}, {7000222, "invalid_client", R},
+		{50011, "invalid_request", R}, {500113, "invalid_request", R}, {900971, "invalid_request", R}, {90102, "invalid_request", R},
+		{9002327, "invalid_request", R}, {9002326, "invalid_request", R}, {65001, "invalid_grant", R}, {90094, "invalid_grant", R},
+		{90095, "invalid_grant", Y}, {65004, "access_denied", Y}, {650057, "invalid_client", R}, {650056, "invalid_client", R},
+		{65005, "invalid_client", R}, {700016, "unauthorized_client", R}, {90002, "invalid_tenant", R}, {900023, "invalid_request", R},
+		{50194, "invalid_request", R}, {9002332, "invalid_request", R}, {50020, "invalid_request", R}, {500208, "invalid_request", R},
+		{70011, "invalid_scope", R}, {28000, "invalid_scope", R}, {700022, "invalid_scope", R}, {900144, "invalid_request", R},
+		{9002313, "invalid_request", Y}, {54005, "invalid_grant", Y}, {501481, "invalid_grant", Y}, {700005, "invalid_grant", Y},
+		{7000012, "invalid_grant", Y}, {50076, "invalid_grant", Y}, {50079, "invalid_grant", Y}, {50078, "invalid_grant", Y},
+		{53003, "invalid_grant", R}, {530035, "invalid_request", R}, {53000, "invalid_request", R}, {53001, "invalid_request", R},
+		{50105, "invalid_grant", R}, {70043, "invalid_grant", Y}, {700082, "invalid_grant", Y}, {50173, "invalid_grant", Y},
+		{50126, "invalid_grant", Y}, {50053, "invalid_grant", Y}, {50057, "invalid_grant", Y}, {50055, "invalid_grant", Y},
+		{70016, "authorization_pending", Y}, {70018, "invalid_grant", Y}, {70019, "expired_token", Y}, {90120, "invalid_grant", Y},
+		{65002, "invalid_client", R}, {500011, "invalid_resource", R}, {90038, "invalid_request", R}, {9001023, "invalid_request", R},
+		{90124, "invalid_request", R}, {90130, "invalid_request", R}, {900432, "invalid_client", R}, {900382, "invalid_client", R},
+	} {
+		b, _ := json.Marshal(map[string]any{"error": c.name, "error_description": fmt.Sprintf("AADSTS%d: text", c.aadsts), "error_codes": []int{c.aadsts}})
+		p := Parse(400, b)
+		if p.Level != c.level || strings.HasPrefix(p.Code, "entra.temporary") {
+			t.Errorf("AADSTS%d (%s): %s %s, want %s", c.aadsts, c.name, p.Code, p.Level, c.level)
+		}
+	}
+}
+
+// TestTemporary: the identity platform's own trouble is yellow "try again
+// in a few minutes" with the raw answer kept — whatever form it takes.
+func TestTemporary(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"503 page", 503, "<html>Service Unavailable</html>"},
+		{"500 empty", 500, ""},
+		{"429 JSON", 429, `{"error":"invalid_request","error_description":"AADSTS90055: TenantThrottlingError"}`},
+		{"temporarily_unavailable", 400, `{"error":"temporarily_unavailable","error_description":"The service is busy."}`},
+		{"server_error", 400, `{"error":"server_error","error_description":"Something broke."}`},
+		{"AADSTS50000 on 400", 400, `{"error":"invalid_request","error_description":"AADSTS50000: There was an error issuing a token.","error_codes":[50000]}`},
+		{"AADSTS90006", 400, `{"error":"invalid_request","error_description":"AADSTS90006: ExternalServerRetryableError","error_codes":[90006]}`},
+		{"AADSTS90055", 400, `{"error":"invalid_request","error_description":"AADSTS90055: TenantThrottlingError","error_codes":[90055]}`},
+		{"503 with a known red code", 503, `{"error":"invalid_client","error_description":"AADSTS7000218: x","error_codes":[7000218]}`},
+	} {
+		p := Parse(c.status, []byte(c.body))
+		if p.Code != "entra.temporary" || p.Level != status.Yellow {
+			t.Errorf("%s: %s %s", c.name, p.Code, p.Level)
+		}
+		if raw := c.body[:min(len(c.body), 12)]; !strings.Contains(p.Detail, strconv.Itoa(c.status)) && c.status != 400 ||
+			strings.HasPrefix(raw, "<") && !strings.Contains(p.Detail, raw) {
+			t.Errorf("%s: raw answer not in the detail %q", c.name, p.Detail)
+		}
+		if strings.HasPrefix(c.body, "{") && !strings.Contains(p.Detail, c.body[strings.Index(c.body, `"error":"`)+9:][:6]) {
+			t.Errorf("%s: error name not in the detail %q", c.name, p.Detail)
+		}
+		for _, l := range i18n.Langs {
+			if m := p.Message(l); strings.Contains(m, "registr") || strings.Contains(p.Fix(l), "App-Registrierung prüfen") {
+				t.Errorf("%s: %s sends the user to the app registration: %q", c.name, l, m)
+			}
+		}
+	}
+	p := ParseAnswer(429, 7*time.Second, []byte(`{"error":"temporarily_unavailable"}`))
+	if p.Code != "entra.temporary_wait" || p.Args["seconds"] != "7" || !strings.Contains(p.Message(i18n.DE), "7 s") {
+		t.Errorf("retry-after: %+v", p)
+	}
+	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{"": 0, "5": 5 * time.Second, "-3": 0, "x": 0, "99999999999": 24 * time.Hour,
+		"Wed, 02 Dec 2026 06:00:30 GMT": 30 * time.Second, "Wed, 02 Dec 2026 05:00:00 GMT": 0} {
+		if got := RetryAfter(v, now); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
 	}
 }

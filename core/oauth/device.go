@@ -32,7 +32,7 @@ func StartDevice(ctx context.Context, c *Config) (*DeviceCode, *status.Problem) 
 	rctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 	defer cancel()
 	form := url.Values{"client_id": {c.ClientID}, "scope": {strings.Join(c.Scopes, " ")}}
-	code, body, p := c.postForm(rctx, c.DeviceCodeURL(), form)
+	code, _, body, p := c.postForm(rctx, c.DeviceCodeURL(), form)
 	if p != nil {
 		return nil, p
 	}

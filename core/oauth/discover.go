@@ -68,7 +68,10 @@ func ResolveTenant(ctx context.Context, hc *http.Client, a *account.Account) (*D
 	}
 	d, p := Discover(ctx, hc, a.Authority, a.Tenant)
 	if p != nil {
-		if strings.HasPrefix(p.Code, "oauth.unreachable") || p.Code == "oauth.tls" || p.Code == "oauth.canceled" {
+		// The identity platform's own trouble (5xx, throttling, no answer
+		// in time) says nothing about the domain either.
+		if strings.HasPrefix(p.Code, "oauth.unreachable") || p.Code == "oauth.tls" || p.Code == "oauth.canceled" || p.Code == "oauth.dns" ||
+			strings.HasPrefix(p.Code, "entra.temporary") || p.Code == "entra.no_answer" {
 			return nil, status.New(status.Yellow, "oauth.discovery.offline", "tenant", a.Tenant).WithDetail(p.Detail).Wrap(p)
 		}
 		return nil, p

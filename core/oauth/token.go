@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,12 +53,24 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 		form.Set("client_secret", c.ClientSecret)
 		redact.Add(c.ClientSecret)
 	}
-	code, body, p := c.postForm(ctx, c.TokenURL(), form)
+	code, retryAfter, body, p := c.postForm(ctx, c.TokenURL(), form)
+	if p == nil && entra.TemporaryStatus(code) {
+		// One more try after a pause heals a single failing front end;
+		// a second failure is reported. Never more: a scheduled check of
+		// many accounts must not hammer a service that is in trouble.
+		wait := retryBackoff
+		if retryAfter > 0 {
+			wait = retryAfter
+		}
+		if wait <= entra.MaxRetryAfter && sleepCtx(ctx, wait) {
+			code, retryAfter, body, p = c.postForm(ctx, c.TokenURL(), form)
+		}
+	}
 	if p != nil {
 		return nil, p
 	}
 	if code != http.StatusOK {
-		return nil, entra.Parse(code, body)
+		return nil, entra.ParseAnswer(code, retryAfter, body)
 	}
 	var tj tokenJSON
 	if err := json.Unmarshal(body, &tj); err != nil || tj.AccessToken == "" {
@@ -73,25 +86,46 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	return t, nil
 }
 
+// retryBackoff is the pause before the one retry of a token request that
+// got a 5xx or 429 without a Retry-After.
+const retryBackoff = time.Second
+
+// sleepCtx waits d unless ctx ends first or has too little time left for
+// the wait and a request after it; it reports whether to go on.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d+time.Second {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
 // postForm posts a form to the identity platform and reads the answer (at
-// most 1 MiB); a network failure comes back as a problem naming the host.
-func (c *Config) postForm(ctx context.Context, target string, form url.Values) (int, []byte, *status.Problem) {
+// most 1 MiB) and its Retry-After; a network failure comes back as a
+// problem naming the host.
+func (c *Config) postForm(ctx context.Context, target string, form url.Values) (int, time.Duration, []byte, *status.Problem) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
 	if err != nil {
-		return 0, nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
+		return 0, 0, nil, status.New(status.Red, "oauth.bad_authority", "url", c.Authority).Wrap(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return 0, nil, netProblem(ctx, target, c.proxyFor(req), err)
+		return 0, 0, nil, netProblem(ctx, target, c.proxyFor(req), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return 0, nil, netProblem(ctx, target, "", err)
+		return 0, 0, nil, netProblem(ctx, target, "", err)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, entra.RetryAfter(resp.Header.Get("Retry-After"), time.Now()), body, nil
 }
 
 // RequestTimeout bounds one token request when the caller's context has no
@@ -134,7 +168,19 @@ func netProblem(ctx context.Context, target, proxy string, err error) *status.Pr
 		strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
 		return status.New(status.Red, "oauth.tls", "host", host).WithDetail(detail).Wrap(err)
 	}
-	// Everything else is the network: DNS, refused, timeout, proxy.
+	// No answer in time is the service's (or the network's) passing
+	// trouble, not a setting to fix.
+	var ne net.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return entra.NoAnswer(host, err)
+	}
+	// A name that does not resolve is named as such: a typo in the
+	// authority or a broken DNS, not a closed port.
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return status.New(status.Red, "oauth.dns", "host", host, "name", dns.Name).WithDetail(detail).Wrap(err)
+	}
+	// Everything else is the network: refused, reset, proxy.
 	if proxy != "" {
 		return status.New(status.Red, "oauth.unreachable_proxy", "host", host, "proxy", proxy).WithDetail(detail).Wrap(err)
 	}

@@ -42,8 +42,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	if !s.tenantOK(w, r) {
 		return
 	}
-	if code := s.takeFault("devicecode"); code != 0 {
-		s.entraError(w, http.StatusBadRequest, code, "")
+	if f, ok := s.takeFault("devicecode"); ok && s.answerFault(w, r, f) {
 		return
 	}
 	s.mu.Lock()

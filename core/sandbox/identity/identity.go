@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -113,11 +114,23 @@ func (a App) consentLacking(perms []string) bool {
 	return false
 }
 
-// Fault makes an endpoint answer with an Entra error.
+// Fault makes an endpoint answer with an Entra error, an HTTP error of the
+// service in front of it, or late.
 type Fault struct {
 	Endpoint string `json:"endpoint"` // authorize, token, refresh, devicecode or any
 	AADSTS   int    `json:"aadsts"`
-	Times    int    `json:"times"` // 0: until cleared
+	// HTTPStatus replaces the 400 of an AADSTS answer (Entra sends
+	// AADSTS50000 with a 500, throttling with a 429). Without an AADSTS code
+	// the answer is the bare page a load balancer sends for that status.
+	HTTPStatus int `json:"http_status,omitempty"`
+	// RetryAfter is sent as Retry-After (seconds), as Entra does with 429
+	// and 503.
+	RetryAfter int `json:"retry_after,omitempty"`
+	// DelayMS holds the answer back that long (a slow or stalled endpoint);
+	// then the request goes on as usual unless AADSTS or HTTPStatus is set.
+	// A client that gives up ends the wait.
+	DelayMS int `json:"delay_ms,omitempty"`
+	Times   int `json:"times"` // 0: until cleared
 }
 
 // Principal is who a valid access token speaks for.
@@ -384,8 +397,8 @@ func (s *Server) RefreshCount(user string) int {
 	return s.refreshCount[strings.ToLower(user)]
 }
 
-// takeFault returns the AADSTS code of a matching fault, consuming one use.
-func (s *Server) takeFault(endpoint string) int {
+// takeFault returns a matching fault, consuming one use.
+func (s *Server) takeFault(endpoint string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.faults {
@@ -393,16 +406,49 @@ func (s *Server) takeFault(endpoint string) int {
 		if f.Endpoint != endpoint && f.Endpoint != "any" {
 			continue
 		}
-		code := f.AADSTS
+		got := *f
 		if f.Times > 0 {
 			f.Times--
 			if f.Times == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			}
 		}
-		return code
+		return got, true
 	}
-	return 0
+	return Fault{}, false
+}
+
+// answerFault plays a fault on a JSON endpoint: the wait first, then the
+// error. It reports whether it answered; false means "go on as usual" (a
+// fault that only delays) — or that the client left during the wait.
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault) (answered bool) {
+	if f.DelayMS > 0 {
+		t := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+	}
+	switch {
+	case f.AADSTS != 0:
+		code := f.HTTPStatus
+		if code == 0 {
+			code = http.StatusBadRequest
+		}
+		s.entraError(w, code, f.AADSTS, "")
+		return true
+	case f.HTTPStatus != 0:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.HTTPStatus)
+		fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", f.HTTPStatus, http.StatusText(f.HTTPStatus))
+		return true
+	}
+	return false
 }
 
 func (s *Server) remember(v string) {

@@ -202,7 +202,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"error": {k.Error}, "error_description": {fmtCode(code) + ": " + k.Text}, "state": {q.Get("state")}}
 		http.Redirect(w, r, redirect+"?"+v.Encode(), http.StatusFound)
 	}
-	if code := s.takeFault("authorize"); code != 0 {
+	if f, ok := s.takeFault("authorize"); ok && f.AADSTS != 0 {
+		code := f.AADSTS
 		if code == 50011 || code == 700016 || code == 90002 || code == 50194 {
 			s.errorPage(w, code, "")
 			return
@@ -355,8 +356,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if grant == "refresh_token" {
 		endpoint = "refresh"
 	}
-	if code := s.takeFault(endpoint); code != 0 {
-		s.entraError(w, http.StatusBadRequest, code, "")
+	if f, ok := s.takeFault(endpoint); ok && s.answerFault(w, r, f) {
 		return
 	}
 	app, code := s.clientAuth(r)
