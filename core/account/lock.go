@@ -2,33 +2,13 @@ package account
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"sync"
-	"time"
 
+	"mailoauth/core/filelock"
 	"mailoauth/core/status"
 )
 
 const storeLockName = ".store"
-
-// inProcess serialises lockers of one process: file locks alone do not
-// exclude two goroutines of the same process on every system.
-var (
-	inProcessMu sync.Mutex
-	inProcess   = map[string]chan struct{}{}
-)
-
-func processSlot(path string) chan struct{} {
-	inProcessMu.Lock()
-	defer inProcessMu.Unlock()
-	ch, ok := inProcess[path]
-	if !ok {
-		ch = make(chan struct{}, 1)
-		inProcess[path] = ch
-	}
-	return ch
-}
 
 // LockAccount takes the per-account lock that spans processes. The token
 // layer holds it while it refreshes, so the GUI and a scheduled `check` never
@@ -53,60 +33,19 @@ func (s *Store) lock(ctx context.Context, name string) (func(), *status.Problem)
 // lockFile takes the lock file dir/name.lock, waiting until ctx ends, or
 // with try only if it is free right now (busy: nil release, nil problem).
 func lockFile(ctx context.Context, dir, name string, try bool) (func(), *status.Problem) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, status.New(status.Red, "account.lock.failed", "path", dir).WithDetail(err.Error()).Wrap(err)
-	}
 	path := filepath.Join(dir, name+".lock")
-	slot := processSlot(path)
+	var rel func()
+	var err error
 	if try {
-		select {
-		case slot <- struct{}{}:
-		default:
-			return nil, nil
-		}
+		rel, err = filelock.TryLock(path)
 	} else {
-		select {
-		case slot <- struct{}{}:
-		case <-ctx.Done():
-			return nil, status.New(status.Yellow, "account.lock.busy", "name", name).Wrap(ctx.Err())
-		}
+		rel, err = filelock.Lock(ctx, path)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		<-slot
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, status.New(status.Yellow, "account.lock.busy", "name", name).Wrap(ctx.Err())
+	case err != nil:
 		return nil, status.New(status.Red, "account.lock.failed", "path", path).WithDetail(err.Error()).Wrap(err)
 	}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
-			<-slot
-			return nil, status.New(status.Red, "account.lock.failed", "path", path).WithDetail(err.Error()).Wrap(err)
-		}
-		if ok {
-			break
-		}
-		if try {
-			f.Close()
-			<-slot
-			return nil, nil
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			<-slot
-			return nil, status.New(status.Yellow, "account.lock.busy", "name", name).Wrap(ctx.Err())
-		case <-tick.C:
-		}
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			unlock(f)
-			f.Close()
-			<-slot
-		})
-	}, nil
+	return rel, nil
 }

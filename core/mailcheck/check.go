@@ -50,6 +50,7 @@ type probe struct {
 	res      status.Result
 	answered atomic.Bool
 	conn     net.Conn
+	tw       *redact.Writer // see transcript
 }
 
 func newProbe(ctx context.Context, t Target, opt Options) (*probe, context.CancelFunc) {
@@ -116,6 +117,9 @@ func (p *probe) finish(err error) status.Result {
 	if p.conn != nil {
 		p.conn.Close()
 	}
+	if p.tw != nil {
+		p.tw.Flush()
+	}
 	for _, s := range p.res.Steps {
 		p.res.Duration += s.Duration
 	}
@@ -128,12 +132,18 @@ func (p *probe) finish(err error) status.Result {
 	return p.res
 }
 
-// transcript returns a redacting writer for protocol lines, or nil.
+// transcript returns the check's redacting writer for protocol lines, or
+// nil. One per check, not per client: it holds back a line until its end
+// (so a token written in pieces is still masked whole), and the lines of
+// checks running side by side must not be joined; finish flushes it.
 func (p *probe) transcript() io.Writer {
 	if p.opt.Transcript == nil {
 		return nil
 	}
-	return redact.Writer{W: p.opt.Transcript}
+	if p.tw == nil {
+		p.tw = redact.NewWriter(p.opt.Transcript)
+	}
+	return p.tw
 }
 
 // deadlineHit reports whether the check ran out of time or was cancelled.

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -37,8 +38,60 @@ func TestString(t *testing.T) {
 func TestWriter(t *testing.T) {
 	Add("another-secret-123")
 	var b bytes.Buffer
-	n, err := Writer{&b}.Write([]byte("x another-secret-123"))
-	if err != nil || n != 20 || strings.Contains(b.String(), "another-secret") {
-		t.Errorf("n=%d err=%v out=%q", n, err, b.String())
+	w := NewWriter(&b)
+	n, err := w.Write([]byte("x another-secret-123"))
+	if err != nil || n != 20 {
+		t.Fatalf("n=%d err=%v", n, err)
+	}
+	if err := w.Flush(); err != nil || strings.Contains(b.String(), "another-secret") || b.String() != "x "+Mask+"\n" {
+		t.Errorf("err=%v out=%q", err, b.String())
+	}
+}
+
+// TestWriterSplitSecret: a secret that arrives in two Write calls is still
+// masked — registered ones and those found by their shape alike.
+func TestWriterSplitSecret(t *testing.T) {
+	Add("split-registered-secret-4711")
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4eHh4In0.c2lnbmF0dXJlLXZhbHVl"
+	for _, secret := range []string{"split-registered-secret-4711", jwt} {
+		for cut := 1; cut < len(secret); cut += 5 {
+			var b bytes.Buffer
+			w := NewWriter(&b)
+			w.Write([]byte("C: A01 AUTHENTICATE " + secret[:cut]))
+			w.Write([]byte(secret[cut:] + "\r\nS: A01 OK\r\n"))
+			w.Flush()
+			if strings.Contains(b.String(), secret[:cut]+secret[cut:]) || strings.Contains(b.String(), secret[cut:]) && cut < len(secret)-8 {
+				t.Fatalf("cut %d: secret survived: %q", cut, b.String())
+			}
+			if !strings.Contains(b.String(), Mask) || !strings.Contains(b.String(), "S: A01 OK") {
+				t.Fatalf("cut %d: %q", cut, b.String())
+			}
+		}
+	}
+}
+
+// TestRegistryBounded: a long-running window registers new tokens all day;
+// the registry keeps at most MaxSecrets, dropping the least recently used,
+// and a secret that is registered again on use stays.
+func TestRegistryBounded(t *testing.T) {
+	Add("client-secret-in-use")
+	for i := 0; i < 20*MaxSecrets; i++ {
+		Add(fmt.Sprintf("access-token-%08d", i))
+		if i%100 == 0 {
+			Add("client-secret-in-use")
+		}
+	}
+	mu.Lock()
+	n, m := order.Len(), len(secrets)
+	mu.Unlock()
+	if n > MaxSecrets || m > MaxSecrets {
+		t.Errorf("registry holds %d/%d secrets, bound %d", n, m, MaxSecrets)
+	}
+	if got := String("x client-secret-in-use y"); got != "x "+Mask+" y" {
+		t.Errorf("secret in use dropped: %q", got)
+	}
+	last := fmt.Sprintf("access-token-%08d", 20*MaxSecrets-1)
+	if got := String(last); got != Mask {
+		t.Errorf("newest secret not masked: %q", got)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package account
+package filelock
 
 import (
 	"errors"
