@@ -14,6 +14,20 @@ import (
 	"mailoauth/core/status"
 )
 
+// Length limits. RFC 5321 4.5.3.1: a local part has at most 64 octets, a
+// path at most 256 including the angle brackets, so an address at most 254.
+// A tenant is at most a login URL with a domain (253) in it; a server field
+// at most a name (253) in brackets with a port. Anything longer is a paste
+// gone wrong, and refusing it early keeps IDNA and the mail parser from
+// chewing on a megabyte.
+const (
+	MaxLocalPart  = 64
+	MaxAddress    = 254
+	MaxTenant     = 512
+	MaxServer     = 264
+	maxIDNAddress = 4 * MaxAddress // UTF-8 before punycode can be longer than ASCII after
+)
+
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // bad returns a red input problem for field with the offending value.
@@ -42,6 +56,9 @@ func ParseTenant(in string) (authority, tenant string, p *status.Problem) {
 	s := strings.TrimSpace(in)
 	if s == "" {
 		return "", "", bad("tenant", "empty", s)
+	}
+	if len(s) > MaxTenant {
+		return "", "", bad("tenant", "long", s, "length", strconv.Itoa(len(s)), "max", strconv.Itoa(MaxTenant))
 	}
 	lower := strings.ToLower(s)
 	if strings.HasPrefix(lower, "http://") {
@@ -179,12 +196,35 @@ func ParseClientID(in string) (string, *status.Problem) {
 	return "", bad("client_id", "invalid", s)
 }
 
+// MaxClientSecret bounds a client secret: Entra's are 40 characters, a
+// certificate-less secret from elsewhere a few hundred at most.
+const MaxClientSecret = 1024
+
+// ParseClientSecret checks a client secret before it goes to the keyring.
+// Its value is never echoed, not even cut.
+func ParseClientSecret(in string) (string, *status.Problem) {
+	s := strings.TrimSpace(in)
+	if len(s) > MaxClientSecret {
+		return "", status.New(status.Red, "account.client_secret.long", "field", "client_secret",
+			"length", strconv.Itoa(len(s)), "max", strconv.Itoa(MaxClientSecret))
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", status.New(status.Red, "account.client_secret.invalid", "field", "client_secret")
+		}
+	}
+	return s, nil
+}
+
 // ParseAddress checks one e-mail address for field (login, mailbox, to). The
 // domain is normalised to ASCII; the local part is kept as typed.
 func ParseAddress(field, in string) (string, *status.Problem) {
 	s := strings.TrimSpace(in)
 	if s == "" {
 		return "", bad(field, "empty", s)
+	}
+	if len(s) > maxIDNAddress {
+		return "", bad(field, "long", s, "length", strconv.Itoa(len(s)), "max", strconv.Itoa(MaxAddress))
 	}
 	if strings.ContainsAny(s, " \t<>,;\"") {
 		return "", bad(field, "invalid", s)
@@ -204,7 +244,13 @@ func ParseAddress(field, in string) (string, *status.Problem) {
 	if !ok {
 		return "", bad(field, "no_domain", s)
 	}
+	if len(local) > MaxLocalPart {
+		return "", bad(field, "local_long", s, "length", strconv.Itoa(len(local)), "max", strconv.Itoa(MaxLocalPart))
+	}
 	addr := local + "@" + d
+	if len(addr) > MaxAddress {
+		return "", bad(field, "long", s, "length", strconv.Itoa(len(addr)), "max", strconv.Itoa(MaxAddress))
+	}
 	if _, err := mail.ParseAddress(addr); err != nil {
 		return "", bad(field, "invalid", s)
 	}
@@ -253,8 +299,8 @@ func ParseHostPort(p Protocol, in string) (Server, *status.Problem) {
 	if strings.EqualFold(s, "off") {
 		return Server{Enabled: false}, nil
 	}
-	if strings.ContainsAny(s, "/\\ ") {
-		// A URL or path pasted where a server belongs.
+	if len(s) > MaxServer || strings.ContainsAny(s, "/\\ ") {
+		// A URL, a path or a whole paste where a server belongs.
 		return Server{}, bad(field, "host_invalid", in)
 	}
 	def := DefaultServer(p)

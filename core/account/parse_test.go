@@ -3,6 +3,7 @@ package account
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
@@ -322,5 +323,51 @@ func TestHostPortRoundTrip(t *testing.T) {
 	}
 	if got := FormatHostPort("::1", 1993); got != "[::1]:1993" {
 		t.Errorf("FormatHostPort(::1, 1993) = %q", got)
+	}
+}
+
+// TestLengthLimits: RFC 5321's limits for addresses (local part 64 octets,
+// whole address 254), a bound for the tenant and the server field, and a
+// client secret that is checked without ever being echoed.
+func TestLengthLimits(t *testing.T) {
+	dom := strings.Repeat("d", 63) + "." + strings.Repeat("e", 63) + "." + strings.Repeat("f", 57) + ".com" // 189
+	local64 := strings.Repeat("l", 64)
+	if got, p := ParseAddress("login", local64+"@"+dom); p != nil || len(got) != 254 {
+		t.Errorf("254-octet address refused: %v (%d)", p, len(got))
+	}
+	_, p := ParseAddress("login", local64+"x@contoso.com")
+	assertProblem(t, "65-octet local part", p, "account.login.local_long")
+	_, p = ParseAddress("to", local64+"@x."+dom)
+	assertProblem(t, "256-octet address", p, "account.to.long")
+	_, p = ParseAddress("mailbox", strings.Repeat("a", 100000)+"@contoso.com")
+	assertProblem(t, "huge address", p, "account.mailbox.long")
+	if utf8.RuneCountInString(p.Args["value"]) > status.EchoMax {
+		t.Errorf("the message echoes %d characters", len(p.Args["value"]))
+	}
+	_, _, p = ParseTenant("https://login.microsoftonline.com/" + strings.Repeat("a", MaxTenant))
+	assertProblem(t, "long tenant", p, "account.tenant.long")
+	_, p = ParseHostPort(IMAP, strings.Repeat("a", 300)+":993")
+	assertProblem(t, "long server", p, "account.imap.host_invalid")
+	if s, p := ParseClientSecret(" abc~DEF.123 \n"); p != nil || s != "abc~DEF.123" {
+		t.Errorf("secret: %q %v", s, p)
+	}
+	for in, code := range map[string]string{
+		strings.Repeat("s", MaxClientSecret+1): "account.client_secret.long",
+		"abc\x1b[2Jdef":                        "account.client_secret.invalid",
+	} {
+		_, p := ParseClientSecret(in)
+		assertProblem(t, "secret", p, code)
+		if p != nil && strings.Contains(p.Message(i18n.EN), "def") || p != nil && p.Args["value"] != "" {
+			t.Error("a secret was echoed")
+		}
+	}
+}
+
+// TestEchoedValuesAreEscaped: a value with a terminal escape sequence
+// comes back in the message escaped.
+func TestEchoedValuesAreEscaped(t *testing.T) {
+	_, _, p := ParseTenant("\x1b]0;owned\x07contoso")
+	if p == nil || strings.ContainsRune(p.Message(i18n.EN), 0x1b) || !strings.Contains(p.Message(i18n.EN), `\x1b]0;owned\x07contoso`) {
+		t.Errorf("tenant message %q", p.Message(i18n.EN))
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"time"
 
 	"mailoauth/core/status"
@@ -276,9 +278,13 @@ func (s *Store) Export(path string) *status.Problem {
 // invalid account or a name already taken stops the import before anything
 // is written.
 func (s *Store) Import(path string) ([]string, []*status.Problem) {
-	data, err := os.ReadFile(path)
+	data, size, err := readLimited(path, MaxImportSize)
 	if err != nil {
 		return nil, []*status.Problem{status.New(status.Red, "account.import.read", "path", path).WithDetail(err.Error()).Wrap(err)}
+	}
+	if size > MaxImportSize {
+		return nil, []*status.Problem{status.New(status.Red, "account.import.too_big", "path", path,
+			"size", strconv.FormatInt(size, 10), "max", strconv.Itoa(MaxImportSize))}
 	}
 	var f fileFormat
 	if err := json.Unmarshal(data, &f); err != nil || f.Schema < 1 {
@@ -323,4 +329,25 @@ func (s *Store) Import(path string) ([]string, []*status.Problem) {
 		return nil, probs
 	}
 	return added, nil
+}
+
+// MaxImportSize bounds an import file. An export of a hundred accounts is
+// about 60 KB; a file far larger is the wrong file (a mailbox export, a
+// disk image), and reading it whole first would hold it all in memory.
+const MaxImportSize = 1 << 20
+
+// readLimited reads at most max bytes of path. size is the file's size, or
+// more than max when it is larger; a device or pipe without a size counts
+// by what could be read.
+func readLimited(path string, max int64) (data []byte, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > max {
+		return nil, fi.Size(), nil
+	}
+	data, err = io.ReadAll(io.LimitReader(f, max+1))
+	return data, int64(len(data)), err
 }

@@ -285,3 +285,36 @@ func TestRememberIMAP(t *testing.T) {
 		t.Errorf("uidvalidity %d after red/pop3 results", got.UIDValidity)
 	}
 }
+
+// TestImportTooBigIsNotParsed: a file over MaxImportSize is refused by its
+// size, even when it is a valid export padded out.
+func TestImportTooBigIsNotParsed(t *testing.T) {
+	src := Open(t.TempDir())
+	src.Add(sample("a"))
+	file := filepath.Join(t.TempDir(), "export.json")
+	if p := src.Export(file); p != nil {
+		t.Fatal(p)
+	}
+	data, _ := os.ReadFile(file)
+	padded := append(data, make([]byte, MaxImportSize)...)
+	for i := len(data); i < len(padded); i++ {
+		padded[i] = ' ' // trailing white space: still valid JSON
+	}
+	os.WriteFile(file, padded, 0o600)
+	dst := Open(t.TempDir())
+	added, probs := dst.Import(file)
+	if len(probs) != 1 || probs[0].Code != "account.import.too_big" || added != nil {
+		t.Fatalf("oversized import: %v %v", added, probs)
+	}
+	if probs[0].Args["size"] != fmt.Sprint(len(padded)) {
+		t.Errorf("size %q, want %d", probs[0].Args["size"], len(padded))
+	}
+	if list, _ := dst.List(); len(list) != 0 {
+		t.Error("an oversized import was written")
+	}
+	// Exactly at the limit it is read and imported.
+	os.WriteFile(file, padded[:MaxImportSize], 0o600)
+	if added, probs := dst.Import(file); len(probs) != 0 || len(added) != 1 {
+		t.Fatalf("import at the limit: %v %v", added, probs)
+	}
+}

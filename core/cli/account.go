@@ -71,7 +71,10 @@ func (a *app) accountAdd(pa *parsed) int {
 		if err != nil && err != io.EOF {
 			return a.fail(status.New(status.Red, "cli.secret_stdin").Wrap(err), ExitUsage)
 		}
-		clientSecret = strings.TrimSpace(line)
+		var sp *status.Problem
+		if clientSecret, sp = account.ParseClientSecret(line); sp != nil {
+			return a.fail(sp, ExitUsage)
+		}
 		if clientSecret == "" {
 			return a.fail(status.New(status.Red, "cli.secret_stdin"), ExitUsage)
 		}

@@ -69,20 +69,24 @@ type Problem struct {
 	Err    error
 }
 
-// New returns a problem; args are key, value pairs.
+// New returns a problem; args are key, value pairs. Every value goes
+// through Echo: a value is what the user typed, a file held or a server
+// sent far more often than not, and a message must never carry a terminal
+// escape sequence or a page-long paste to the screen.
 func New(level Level, code string, args ...string) *Problem {
 	p := &Problem{Level: level, Code: code}
 	if len(args) > 0 {
 		p.Args = i18n.Args{}
 		for i := 0; i+1 < len(args); i += 2 {
-			p.Args[args[i]] = args[i+1]
+			p.Args[args[i]] = Echo(args[i+1])
 		}
 	}
 	return p
 }
 
-// WithDetail sets the raw text shown to the helpdesk.
-func (p *Problem) WithDetail(d string) *Problem { p.Detail = d; return p }
+// WithDetail sets the raw text shown to the helpdesk: lines stay, control
+// characters and escape sequences are escaped, and it is cut to DetailMax.
+func (p *Problem) WithDetail(d string) *Problem { p.Detail = cut(escape(d, true), DetailMax); return p }
 
 // Wrap records the underlying error (kept for errors.Is/As, never shown raw).
 func (p *Problem) Wrap(err error) *Problem { p.Err = err; return p }
@@ -126,12 +130,14 @@ func AsProblem(err error) (*Problem, bool) {
 // FirstLine is the first line of a server's or the identity platform's
 // answer, trimmed: what a step's reply and a problem's detail show, so a
 // multi-line answer (a stack trace, an HTML page) cannot flood either.
+// A server is outside input: its escape sequences are escaped and a
+// line without end is cut to DetailMax.
 func FirstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return s[:i]
+		s = s[:i]
 	}
-	return s
+	return cut(escape(s, false), DetailMax)
 }
 
 // Step is one timed step of a check, with the server's reply (redacted).
