@@ -210,7 +210,7 @@ func (s *coreService) SendTest(ctx context.Context, name, to string) status.Resu
 	if to == "" {
 		to = a.MailboxAddress()
 	}
-	t := mailcheck.Target{Account: a.Name, Protocol: account.SMTP, Server: a.SMTP, User: a.MailboxAddress()}
+	t := mailcheck.TargetFor(a, account.SMTP)
 	return mailcheck.SendTest(ctx, t, tok, to, s.lang, s.check)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
+	"mailoauth/core/mailcheck"
 	"mailoauth/core/oauth"
 )
 
@@ -63,6 +64,11 @@ func Generic(a *account.Account, sentFolder string, lang i18n.Lang) []Field {
 		add(string(p)+"_server", s.Host)
 		add(string(p)+"_port", strconv.Itoa(s.Port))
 		add(string(p)+"_security", mode)
+		if p == account.SMTP {
+			t := mailcheck.TargetFor(a, p)
+			add("smtp_user", t.User)
+			add("smtp_from", t.From)
+		}
 	}
 	add("sent_folder", sentFolder)
 	if a.Flow == account.FlowApp {

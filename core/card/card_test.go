@@ -155,3 +155,44 @@ func TestCloudScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestSMTPUserOfSharedMailbox: for a shared mailbox every card says that
+// SMTP signs in as the login (Exchange refuses the shared mailbox as the
+// SMTP identity) and sends from the mailbox; IMAP/POP3 fields keep the
+// mailbox. For a user's own mailbox nothing extra is said.
+func TestSMTPUserOfSharedMailbox(t *testing.T) {
+	shared := sample(t, "info@contoso.de")
+	own := sample(t, "")
+	for _, l := range i18n.Langs {
+		g := Generic(shared, "", l)
+		if v, _ := value(g, i18n.T(l, "card.smtp_user", nil)); v != "anna@contoso.de" {
+			t.Errorf("%s generic SMTP user %q", l, v)
+		}
+		if v, _ := value(g, i18n.T(l, "card.smtp_from", nil)); v != "info@contoso.de" {
+			t.Errorf("%s generic SMTP sender %q", l, v)
+		}
+		for _, product := range []string{"myfactory", "timesensor", "acmp"} {
+			got, _ := ForProduct(product, shared, "", l)
+			note, ok := value(got, i18n.T(l, "card.smtp_note", nil))
+			if !ok || !strings.Contains(note, "anna@contoso.de") || !strings.Contains(note, "info@contoso.de") || !strings.Contains(note, "-AccessRights SendAs") {
+				t.Errorf("%s %s: SMTP note %q", l, product, note)
+			}
+			if got, _ := ForProduct(product, own, "", l); func() bool { _, ok := value(got, i18n.T(l, "card.smtp_note", nil)); return ok }() {
+				t.Errorf("%s %s: SMTP note for a user's own mailbox", l, product)
+			}
+		}
+		mf, _ := ForProduct("myfactory", shared, "", l)
+		if v, _ := value(mf, "SMTP: E-Mail-Adresse"); v != "anna@contoso.de" {
+			t.Errorf("myfactory SMTP address %q, want the login", v)
+		}
+		if v, _ := value(mf, "IMAP: E-Mail-Adresse"); v != "info@contoso.de" {
+			t.Errorf("myfactory IMAP address %q, want the mailbox", v)
+		}
+	}
+	// App-only: no delegate; SMTP signs in as the mailbox itself.
+	app := sample(t, "info@contoso.de")
+	app.Flow = account.FlowApp
+	if v, _ := value(Generic(app, "", i18n.EN), i18n.T(i18n.EN, "card.smtp_user", nil)); v != "info@contoso.de" {
+		t.Errorf("app-only SMTP user %q", v)
+	}
+}

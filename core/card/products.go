@@ -6,6 +6,7 @@ import (
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
+	"mailoauth/core/mailcheck"
 )
 
 // Product is a mail-using product whose settings page we know (the vendor
@@ -67,6 +68,19 @@ func (b *builder) add(label, value string) {
 	}
 }
 
+// smtpNote explains, when the account sends as a shared mailbox, that the
+// product's SMTP user field takes the login and not the mailbox: Exchange
+// never takes a shared mailbox as the SMTP sign-in, while IMAP and POP3 do.
+func (b *builder) smtpNote(a *account.Account) {
+	t := mailcheck.TargetFor(a, account.SMTP)
+	if !a.SMTP.Enabled || strings.EqualFold(t.User, t.From) {
+		return
+	}
+	label := i18n.T(b.lang, "card.smtp_note", nil)
+	b.out = append(b.out, Field{Key: "smtp_note", Label: label,
+		Value: i18n.T(b.lang, "card.value.smtp_shared", i18n.Args{"login": t.User, "mailbox": t.From})})
+}
+
 // word is a value in the user's language (on, off, "kept in the keyring").
 func (b *builder) word(key string) string { return i18n.T(b.lang, "card.value."+key, nil) }
 
@@ -111,6 +125,9 @@ func myfactory(a *account.Account, _ string, lang i18n.Lang) []Field {
 		b.add("IMAP: Anwendungs-ID (Client)", a.ClientID)
 	}
 	if s := a.SMTP; s.Enabled {
+		// The outgoing mailbox signs in as the login; for a shared mailbox
+		// that is the delegate, not the shared address.
+		b.add("SMTP: E-Mail-Adresse", mailcheck.TargetFor(a, account.SMTP).User)
 		b.add("SMTP: SMTP-Servername", s.Host)
 		b.add("SMTP: SMTP-Port", strconv.Itoa(s.Port))
 		b.add("SMTP: OAuth 2.0-Authentifizierung", b.word("on"))
@@ -122,6 +139,7 @@ func myfactory(a *account.Account, _ string, lang i18n.Lang) []Field {
 		b.add("POP3: Authentifizierung", "OAuth20")
 		b.add("POP3: Anwendungs-ID (Client)", a.ClientID)
 	}
+	b.smtpNote(a)
 	return b.out
 }
 
@@ -152,6 +170,9 @@ func timeSensor(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b.add("Anwendungs-ID (Client)", a.ClientID)
 	b.add("Verzeichnis-ID (Mandant)", a.Tenant)
 	b.add("Clientanmeldeinformation", b.word("secret_in_keyring"))
+	// One address for POP3 and SMTP: right for a user's own mailbox; for a
+	// shared one SMTP must sign in as the delegate.
+	b.smtpNote(a)
 	return b.out
 }
 
@@ -171,5 +192,6 @@ func acmp(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b.add("Passwortverschlüsselung", "OAuth")
 	b.add("Application/Client ID", a.ClientID)
 	b.add("Kontotyp", "Microsoft Azure AD (nur Organisationen)")
+	b.smtpNote(a)
 	return b.out
 }

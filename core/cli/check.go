@@ -192,7 +192,7 @@ func (a *app) sendTest(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitFailure)
 	}
-	target := mailcheck.Target{Account: acct.Name, Protocol: account.SMTP, Server: acct.SMTP, User: acct.MailboxAddress()}
+	target := mailcheck.TargetFor(acct, account.SMTP)
 	r := mailcheck.SendTest(ctx, target, tok, to, a.lang, opt)
 	a.log.Printf("send-test %s to %s: %s %s", acct.Name, to, r.Level, problemCode(r.Problem))
 	if a.json {

@@ -33,7 +33,37 @@ type Target struct {
 	Account  string
 	Protocol account.Protocol
 	Server   account.Server
-	User     string // XOAUTH2 user= (the mailbox) and the sender
+	User     string // XOAUTH2 user=: the identity the server signs in
+	// From is the SMTP sender (MAIL FROM and the test mail's From); empty
+	// means User.
+	From string
+}
+
+// TargetFor is the one place that decides who signs in where. Exchange
+// Online opens a shared mailbox over IMAP and POP3 for a delegate with Full
+// Access when user= names the shared mailbox. SMTP is different: a shared
+// mailbox is never an SMTP AUTH identity — Exchange answers 535 5.7.3 even
+// with Full Access and SMTP AUTH enabled — so SMTP signs in as the login
+// (the delegate whose token it is) and sends MAIL FROM the shared mailbox,
+// which Exchange checks against Send As (550 5.7.60). App-only access has
+// no delegate: user= is the mailbox for every protocol.
+func TargetFor(a *account.Account, p account.Protocol) Target {
+	t := Target{Account: a.Name, Protocol: p, Server: a.Server(p), User: a.MailboxAddress()}
+	if p == account.SMTP {
+		t.From = a.MailboxAddress()
+		if a.Flow != account.FlowApp && a.Login != "" {
+			t.User = a.Login
+		}
+	}
+	return t
+}
+
+// sender is the address mail is sent from.
+func (t Target) sender() string {
+	if t.From != "" {
+		return t.From
+	}
+	return t.User
 }
 
 func (t Target) addr() string {

@@ -36,6 +36,9 @@ var rules = []rule{
 	{"smtp", []string{"5.7.139", "did not meet the criteria"}, "mailcheck.smtp.conditional_access", status.Red},
 	{"smtp", []string{"5.7.139"}, "mailcheck.smtp.auth_failed", status.Red},
 	{"smtp", []string{"5.7.60"}, "mailcheck.smtp.send_as", status.Red},
+	// Postfix with reject_sender_login_mismatch: the login does not own
+	// the sender in smtpd_sender_login_maps.
+	{"smtp", []string{"5.7.1", "not owned by user"}, "mailcheck.smtp.sender_not_owned", status.Red},
 	{"smtp", []string{"SendAsDenied"}, "mailcheck.smtp.send_as_denied", status.Red},
 	{"smtp", []string{"5.2.252"}, "mailcheck.smtp.send_as_denied", status.Red},
 	// 430 is a 4xx, but STOREDRV logon failure is a missing mailbox
@@ -105,7 +108,7 @@ func (p *probe) classify(err error) *status.Problem {
 	errors.As(err, &pe)
 	detail := redact.String(status.FirstLine(raw))
 	mk := func(level status.Level, code string, args ...string) *status.Problem {
-		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.User}, args...)
+		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.sender(), "login", p.t.User}, args...)
 		return status.New(level, code, args...).WithDetail(detail).Wrap(err)
 	}
 	var ce *challengeError

@@ -53,6 +53,14 @@ func (e *env) target(p account.Protocol, user string) Target {
 	return Target{Account: "a", Protocol: p, Server: account.Server{Enabled: true, Host: host, Port: n, Security: sec}, User: user}
 }
 
+// sharedTarget is the SMTP target of anna's account for the shared mailbox,
+// built as every caller builds it.
+func (e *env) sharedTarget(shared string) Target {
+	a := &account.Account{Name: "a", Login: anna, Mailbox: shared}
+	a.SMTP = e.target(account.SMTP, anna).Server
+	return TargetFor(a, account.SMTP)
+}
+
 // assertResult checks level and problem code, and that the problem has texts
 // in both languages and that the token appears nowhere in the result.
 func assertResult(t *testing.T, name string, r status.Result, level status.Level, code, token string) {
@@ -160,13 +168,14 @@ func TestAccessRules(t *testing.T) {
 	tok = e.token(anna, allPerms...)
 	shared := "info@contoso.example"
 	assertResult(t, "shared imap", Check(context.Background(), e.target(account.IMAP, shared), tok, e.opt), status.Red, "mailcheck.imap.not_connected", tok)
-	assertResult(t, "shared smtp", Check(context.Background(), e.target(account.SMTP, shared), tok, e.opt), status.Green, "", tok) // MAIL FROM passes; DATA decides
-	r := SendTest(context.Background(), e.target(account.SMTP, shared), tok, shared, i18n.EN, e.opt)
-	assertResult(t, "shared send", r, status.Red, "mailcheck.smtp.send_as_denied", tok)
+	sharedSMTP := e.sharedTarget(shared)
+	assertResult(t, "shared smtp", Check(context.Background(), sharedSMTP, tok, e.opt), status.Red, "mailcheck.smtp.send_as", tok)
+	r := SendTest(context.Background(), sharedSMTP, tok, shared, i18n.EN, e.opt)
+	assertResult(t, "shared send", r, status.Red, "mailcheck.smtp.send_as", tok)
 	// With delegated rights it works and the mail is from the shared box.
 	e.sb.Mail.Grant(anna, shared)
 	assertResult(t, "granted imap", Check(context.Background(), e.target(account.IMAP, shared), tok, e.opt), status.Green, "", tok)
-	r = SendTest(context.Background(), e.target(account.SMTP, shared), tok, shared, i18n.EN, e.opt)
+	r = SendTest(context.Background(), sharedSMTP, tok, shared, i18n.EN, e.opt)
 	assertResult(t, "granted send", r, status.Green, "", tok)
 	msgs := e.sb.Mail.Messages(shared)
 	if len(msgs) != 1 || msgs[0].From != shared || !strings.Contains(msgs[0].Subject, "mailoauth test mail / mailoauth-Testmail") ||
@@ -340,5 +349,69 @@ func TestXOAUTH2Client(t *testing.T) {
 	}
 	if resp, _ := n.Next(nil); !strings.HasPrefix(string(resp), "user=a@b.c") {
 		t.Fatal("NoIR did not send the blob on the first challenge")
+	}
+}
+
+// TestSharedMailboxSMTP: Exchange's rule for a shared mailbox. IMAP and
+// POP3 sign in as the shared mailbox (Full Access decides); SMTP never
+// does — 535 5.7.3 even with Full Access and Send As — so the check signs in
+// as the login and sends MAIL FROM the mailbox, where Send As decides
+// (550 5.7.60), and the test mail's From is the mailbox.
+func TestSharedMailboxSMTP(t *testing.T) {
+	e := start(t, mailserver.Options{})
+	tok := e.token(anna, allPerms...)
+	shared := "info@contoso.example"
+	a := &account.Account{Name: "a", Login: anna, Mailbox: shared}
+	for _, p := range account.Protocols {
+		a.SetServer(p, e.target(p, anna).Server)
+	}
+	for p, want := range map[account.Protocol][2]string{account.IMAP: {shared, ""}, account.POP3: {shared, ""}, account.SMTP: {anna, shared}} {
+		if tg := TargetFor(a, p); tg.User != want[0] || tg.From != want[1] || tg.Server != a.Server(p) {
+			t.Errorf("%s target %+v, want user %s from %q", p, tg, want[0], want[1])
+		}
+	}
+	app := *a
+	app.Flow = account.FlowApp
+	if tg := TargetFor(&app, account.SMTP); tg.User != shared || tg.From != shared {
+		t.Errorf("app-only SMTP target %+v", tg)
+	}
+	asShared := e.target(account.SMTP, shared) // what a product does when the shared mailbox goes into its SMTP user field
+	check := func(name string, tg Target, level status.Level, code string) status.Result {
+		t.Helper()
+		r := Check(context.Background(), tg, tok, e.opt)
+		assertResult(t, name, r, level, code, tok)
+		return r
+	}
+	// No rights: IMAP cannot open it; SMTP signs in, MAIL FROM refused.
+	check("imap none", TargetFor(a, account.IMAP), status.Red, "mailcheck.imap.not_connected")
+	r := check("smtp none", TargetFor(a, account.SMTP), status.Red, "mailcheck.smtp.send_as")
+	for _, l := range i18n.Langs {
+		if fix := r.Problem.Fix(l); !strings.Contains(fix, "Add-RecipientPermission -Identity "+shared+" -Trustee "+anna+" -AccessRights SendAs") {
+			t.Errorf("%s send-as fix: %q", l, fix)
+		}
+	}
+	if !strings.Contains(r.Problem.Detail, "550 5.7.60") {
+		t.Errorf("detail %q", r.Problem.Detail)
+	}
+	// Full Access only: IMAP and POP3 open it; SMTP AUTH as the shared
+	// mailbox is still refused, and the delegate may not send as it.
+	e.sb.Mail.GrantFullAccess(anna, shared)
+	check("imap full", TargetFor(a, account.IMAP), status.Green, "")
+	check("pop3 full", TargetFor(a, account.POP3), status.Green, "")
+	r = check("smtp auth as shared, full access", asShared, status.Red, "mailcheck.smtp.auth_failed")
+	if !strings.Contains(r.Problem.Detail, "535 5.7.3") || !strings.Contains(r.Problem.Fix(i18n.EN), "shared mailbox is never an SMTP sign-in") {
+		t.Errorf("auth as shared: %q / %q", r.Problem.Detail, r.Problem.Fix(i18n.EN))
+	}
+	check("smtp full", TargetFor(a, account.SMTP), status.Red, "mailcheck.smtp.send_as")
+	// Send As as well: the delegate's check is green and the test mail
+	// comes from the shared mailbox; SMTP AUTH as the mailbox stays refused.
+	e.sb.Mail.GrantSendAs(anna, shared)
+	check("smtp send as", TargetFor(a, account.SMTP), status.Green, "")
+	check("smtp auth as shared, send as", asShared, status.Red, "mailcheck.smtp.auth_failed")
+	r = SendTest(context.Background(), TargetFor(a, account.SMTP), tok, anna, i18n.EN, e.opt)
+	assertResult(t, "send", r, status.Green, "", tok)
+	msgs := e.sb.Mail.Messages(anna)
+	if len(msgs) != 1 || msgs[0].From != shared || !strings.Contains(string(msgs[0].Raw), "From: <"+shared+">") {
+		t.Fatalf("test mail: %+v", msgs)
 	}
 }

@@ -138,7 +138,7 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 						fail(pi, canceled())
 						return
 					}
-					r := Check(ctx, Target{Account: job.Account.Name, Protocol: proto, Server: job.Account.Server(proto), User: job.Account.MailboxAddress()}, tok, copt)
+					r := Check(ctx, TargetFor(job.Account, proto), tok, copt)
 					release()
 					emit(ji*len(account.Protocols)+pi, r)
 				}()

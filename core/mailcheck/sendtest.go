@@ -14,11 +14,13 @@ import (
 	"mailoauth/core/status"
 )
 
-// SendTest sends a short German/English test mail from the mailbox to to.
+// SendTest sends a short German/English test mail from the target's sender
+// to to (build the target with TargetFor: for a shared mailbox it signs in
+// as the login and sends from the mailbox).
 func SendTest(ctx context.Context, t Target, token, to string, lang i18n.Lang, opt Options) status.Result {
 	p, cancel := newProbe(ctx, t, opt)
 	defer cancel()
-	msg := TestMessage(t.User, to, opt.Version, time.Now())
+	msg := TestMessage(t.sender(), to, opt.Version, time.Now())
 	return p.finish(p.sendTest(token, to, msg))
 }
 

@@ -99,7 +99,7 @@ func (p *probe) checkSMTP(token string) error {
 	}
 	defer c.Close()
 	if err := p.step("mail_from", func() (string, error) {
-		if err := c.Mail(p.t.User, nil); err != nil {
+		if err := c.Mail(p.t.sender(), nil); err != nil {
 			return "", err
 		}
 		return "250 Sender OK", nil
@@ -120,7 +120,7 @@ func (p *probe) sendTest(token, to string, msg []byte) error {
 		return err
 	}
 	defer c.Close()
-	if err := p.step("mail_from", func() (string, error) { return "250 Sender OK", c.Mail(p.t.User, nil) }); err != nil {
+	if err := p.step("mail_from", func() (string, error) { return "250 Sender OK", c.Mail(p.t.sender(), nil) }); err != nil {
 		return err
 	}
 	if err := p.step("rcpt_to", func() (string, error) { return "250 Recipient OK", c.Rcpt(to, nil) }); err != nil {

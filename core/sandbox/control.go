@@ -33,6 +33,9 @@ type controlRequest struct {
 	Grant          *struct {
 		Delegate string `json:"delegate"`
 		Mailbox  string `json:"mailbox"`
+		// Rights: "" for Full Access and Send As, or "full_access" or
+		// "send_as" alone.
+		Rights string `json:"rights,omitempty"`
 	} `json:"grant,omitempty"`
 	// RequireConsentFor is RequireConsent for any client ID, e.g. the
 	// administrators' Graph client (a tenant that does not let admins
@@ -97,8 +100,18 @@ func (s *Sandbox) controlHandler() http.Handler {
 		if req.MoveMailbox != "" {
 			s.Mail.MoveMailbox(req.MoveMailbox)
 		}
-		if req.Grant != nil {
-			s.Mail.Grant(req.Grant.Delegate, req.Grant.Mailbox)
+		if g := req.Grant; g != nil {
+			switch g.Rights {
+			case "":
+				s.Mail.Grant(g.Delegate, g.Mailbox)
+			case "full_access":
+				s.Mail.GrantFullAccess(g.Delegate, g.Mailbox)
+			case "send_as":
+				s.Mail.GrantSendAs(g.Delegate, g.Mailbox)
+			default:
+				http.Error(w, "rights: full_access, send_as or empty", http.StatusBadRequest)
+				return
+			}
 		}
 		if req.RequireConsentFor != "" {
 			s.Identity.RequireAdminConsent(req.RequireConsentFor)

@@ -42,7 +42,7 @@ func (s *Server) judge(proto string, f Fault, user, token string) (outcome, Prin
 		return authFail, Principal{}
 	}
 	switch s.access(p, user, proto) {
-	case noScope:
+	case noScope, notSMTPIdentity:
 		return authFail, p
 	case noMailboxAccess:
 		return authNoMailbox, p

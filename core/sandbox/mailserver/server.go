@@ -83,7 +83,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	faults map[string]Fault
-	grants map[string]map[string]bool // mailbox → delegates
+	grants map[string]map[string]rights // mailbox → delegate → rights
 	msgs   map[string][]Message
 	open   map[net.Conn]struct{}
 	closed bool
@@ -99,7 +99,7 @@ func Start(opts Options) (*Server, error) {
 		opts.Host = "127.0.0.1"
 	}
 	s := &Server{opts: opts, stop: make(chan struct{}), faults: map[string]Fault{},
-		grants: map[string]map[string]bool{}, msgs: map[string][]Message{}, open: map[net.Conn]struct{}{},
+		grants: map[string]map[string]rights{}, msgs: map[string][]Message{}, open: map[net.Conn]struct{}{},
 		imap: newIMAPMem()}
 	var err error
 	for _, ln := range []*net.Listener{&s.lnI, &s.lnP, &s.lnS} {
@@ -143,16 +143,53 @@ func (s *Server) fault(p string) Fault {
 	return s.faults[p]
 }
 
+// rights are a delegate's permissions on a mailbox.
+type rights struct {
+	fullAccess bool // Add-MailboxPermission -AccessRights FullAccess
+	sendAs     bool // Add-RecipientPermission -AccessRights SendAs
+}
+
 // Grant gives delegate (a user, or an app ID for app-only access) full
 // access and SendAs on mailbox — Add-MailboxPermission + Add-RecipientPermission.
 func (s *Server) Grant(delegate, mailbox string) {
+	s.grant(delegate, mailbox, rights{fullAccess: true, sendAs: true})
+}
+
+// GrantFullAccess gives delegate Full Access on mailbox only: it may open
+// it over IMAP and POP3 but not send as it.
+func (s *Server) GrantFullAccess(delegate, mailbox string) {
+	s.grant(delegate, mailbox, rights{fullAccess: true})
+}
+
+// GrantSendAs gives delegate Send As on mailbox only.
+func (s *Server) GrantSendAs(delegate, mailbox string) {
+	s.grant(delegate, mailbox, rights{sendAs: true})
+}
+
+func (s *Server) grant(delegate, mailbox string, r rights) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mb := strings.ToLower(mailbox)
 	if s.grants[mb] == nil {
-		s.grants[mb] = map[string]bool{}
+		s.grants[mb] = map[string]rights{}
 	}
-	s.grants[mb][strings.ToLower(delegate)] = true
+	d := strings.ToLower(delegate)
+	old := s.grants[mb][d]
+	s.grants[mb][d] = rights{fullAccess: old.fullAccess || r.fullAccess, sendAs: old.sendAs || r.sendAs}
+}
+
+// mayOpen: delegate holds Full Access on mailbox.
+func (s *Server) mayOpen(delegate, mailbox string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.grants[strings.ToLower(mailbox)][strings.ToLower(delegate)].fullAccess
+}
+
+// maySendAs: delegate holds Send As on mailbox.
+func (s *Server) maySendAs(delegate, mailbox string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.grants[strings.ToLower(mailbox)][strings.ToLower(delegate)].sendAs
 }
 
 // MoveMailbox rebuilds the mailbox's INBOX empty, with a new UIDVALIDITY,
@@ -208,13 +245,18 @@ func (s *Server) inDomain(addr string) bool {
 
 // access decides whether principal may open mailbox over protocol p, the
 // way Exchange does: the token must carry the protocol's permission, and the
-// token's user must be the mailbox or hold a grant on it.
+// token's user must be the mailbox or hold Full Access on it. SMTP AUTH of a
+// delegated token only ever signs in the token's own user: Exchange refuses
+// a shared (or any other) mailbox as the SMTP identity with 535 5.7.3, Full
+// Access or not — mail clients' transcripts show it, Microsoft's guide
+// suggests otherwise. Sending as another mailbox is decided at MAIL FROM.
 type verdict int
 
 const (
 	allowed verdict = iota
 	noScope
 	noMailboxAccess
+	notSMTPIdentity
 )
 
 var delegated = map[string]string{"imap": "IMAP.AccessAsUser.All", "pop3": "POP.AccessAsUser.All", "smtp": "SMTP.Send"}
@@ -241,9 +283,10 @@ func (s *Server) access(p Principal, mailbox, proto string) verdict {
 	if who == strings.ToLower(mailbox) {
 		return allowed
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.grants[strings.ToLower(mailbox)][who] {
+	if proto == "smtp" && !p.AppOnly {
+		return notSMTPIdentity
+	}
+	if s.mayOpen(who, mailbox) {
 		return allowed
 	}
 	return noMailboxAccess

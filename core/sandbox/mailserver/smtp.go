@@ -69,7 +69,8 @@ func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 	switch {
 	case x.fault == FaultStoreDrv || (x.noAccess && x.p.AppOnly):
 		return smtpErr(430, smtp.EnhancedCode{4, 2, 0}, "STOREDRV; mailbox logon failure; Cannot open mailbox /o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn="+x.user+". Failure: MapiExceptionLogonFailed: 80040111")
-	case x.fault == FaultSendAs560:
+	case x.fault == FaultSendAs560 || !x.canSendAs(from):
+		// Exchange checks Send As on the envelope sender right here.
 		return smtpErr(550, smtp.EnhancedCode{5, 7, 60}, "SMTP; Client does not have permissions to send as this sender")
 	}
 	x.from = strings.ToLower(from)
@@ -81,21 +82,20 @@ func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// canSendAs: the signed-in user is the sender, or holds SendAs on it.
-func (x *smtpSession) canSendAs() bool {
+// canSendAs: the signed-in user is the sender, or holds Send As on it.
+func (x *smtpSession) canSendAs(from string) bool {
 	if x.noAccess {
 		return false
 	}
-	if x.from == x.user {
+	from = strings.ToLower(from)
+	if from == x.user {
 		return true
 	}
 	who := strings.ToLower(x.p.User)
 	if x.p.AppOnly {
 		who = strings.ToLower(x.p.AppID)
 	}
-	x.s.mu.Lock()
-	defer x.s.mu.Unlock()
-	return x.s.grants[x.from][who]
+	return x.s.maySendAs(who, from)
 }
 
 func (x *smtpSession) Data(r io.Reader) error {
@@ -103,8 +103,16 @@ func (x *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if x.fault == FaultSendAsDenied || !x.canSendAs() {
-		return smtpErr(554, smtp.EnhancedCode{5, 2, 252}, "SendAsDenied; "+x.user+" not allowed to send as "+x.from+"; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message.")
+	// The From header is checked again at submission (554 5.2.252), so a
+	// permitted envelope cannot carry someone else's From.
+	headerFrom := x.from
+	if msg, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
+		if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
+			headerFrom = a.Address
+		}
+	}
+	if x.fault == FaultSendAsDenied || !x.canSendAs(headerFrom) {
+		return smtpErr(554, smtp.EnhancedCode{5, 2, 252}, "SendAsDenied; "+x.user+" not allowed to send as "+headerFrom+"; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message.")
 	}
 	m := Message{From: x.from, To: append([]string(nil), x.to...), Raw: raw}
 	if msg, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
