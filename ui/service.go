@@ -201,8 +201,9 @@ func (s *coreService) SendTest(ctx context.Context, name, to string) status.Resu
 		to, p = account.ParseAddress("to", to)
 	}
 	var tok string
+	opt := s.check
 	if p == nil {
-		tok, p = s.tokens.AccessToken(ctx, a)
+		tok, opt, p = mailcheck.FetchToken(ctx, s.tokens.Source(a), s.check)
 	}
 	if p != nil {
 		return status.Result{Account: name, Protocol: string(account.SMTP), Level: p.Level, Problem: p}
@@ -211,7 +212,7 @@ func (s *coreService) SendTest(ctx context.Context, name, to string) status.Resu
 		to = a.MailboxAddress()
 	}
 	t := mailcheck.TargetFor(a, account.SMTP)
-	return mailcheck.SendTest(ctx, t, tok, to, s.lang, s.check)
+	return mailcheck.SendTest(ctx, t, tok, to, s.lang, opt)
 }
 
 func (s *coreService) Diagnostics(ctx context.Context, name string) string {

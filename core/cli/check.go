@@ -188,7 +188,7 @@ func (a *app) sendTest(pa *parsed) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	tok, p := a.tokens.AccessToken(ctx, acct)
+	tok, opt, p := mailcheck.FetchToken(ctx, a.tokens.Source(acct), opt)
 	if p != nil {
 		return a.fail(p, ExitFailure)
 	}

@@ -25,7 +25,14 @@ type sandboxCLI struct {
 
 func newSandboxCLI(t *testing.T) *sandboxCLI {
 	t.Helper()
-	sb, err := sandbox.Start(sandbox.Options{})
+	return newSandboxCLIWith(t, sandbox.Options{})
+}
+
+// newSandboxCLIWith starts the sandbox with opts; with AutoConsent a plain
+// `authorize` signs in (the "browser" follows the sandbox's redirects).
+func newSandboxCLIWith(t *testing.T, opts sandbox.Options) *sandboxCLI {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +43,18 @@ func newSandboxCLI(t *testing.T) *sandboxCLI {
 
 func (h *sandboxCLI) env(stdin string, out io.Writer, errw io.Writer) Env {
 	return Env{Stdin: strings.NewReader(stdin), Stdout: out, Stderr: errw, Secrets: h.mem,
-		RootCAs: h.sb.CA.Pool(), Getenv: func(string) string { return "" }, Context: h.ctx}
+		RootCAs: h.sb.CA.Pool(), Getenv: func(string) string { return "" }, Context: h.ctx, OpenBrowser: h.browse}
+}
+
+// browse is the user's browser: it follows the sign-in's redirects back to
+// the loopback listener.
+func (h *sandboxCLI) browse(u string) error {
+	resp, err := h.sb.Identity.HTTPClient().Get(u)
+	if err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return err
 }
 
 func (h *sandboxCLI) run(stdin string, args ...string) (string, string, int) {

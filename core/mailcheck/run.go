@@ -37,6 +37,26 @@ type Job struct {
 	Token   func(ctx context.Context) (string, *status.Problem)
 }
 
+// FetchToken gets an account's access token inside the check's timeout and
+// returns the options for what follows with the rest of that timeout: the
+// timeout bounds an account's whole check, so a slow token endpoint cannot
+// stretch a 5-second check to the token request's own limit.
+func FetchToken(ctx context.Context, token func(context.Context) (string, *status.Problem), opt Options) (string, Options, *status.Problem) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	start := time.Now()
+	tctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+	tok, p := token(tctx)
+	if p != nil {
+		return "", opt, p
+	}
+	// A positive rest keeps newProbe from reading "unset" as the default.
+	opt.Timeout = max(opt.Timeout-time.Since(start), time.Millisecond)
+	return tok, opt, nil
+}
+
 // RunOptions tune a run over many accounts.
 type RunOptions struct {
 	// Parallel bounds the network work in flight at once — token requests
@@ -55,15 +75,10 @@ type RunOptions struct {
 // Each account first fetches its access token — inside the Parallel bound,
 // or a run over 300 accounts would fire 300 refreshes at the identity
 // platform at once — and then checks its protocols, each with what is left
-// of the account's timeout, so a slow token endpoint cannot stretch a
-// 5-second check to the token request's own limit.
+// of the account's timeout (FetchToken).
 func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Result)) []status.Result {
 	if opt.Parallel <= 0 {
 		opt.Parallel = 64
-	}
-	timeout := opt.Check.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
 	}
 	sem := make(chan struct{}, opt.Parallel)
 	acquire := func() bool {
@@ -114,10 +129,7 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 				}
 				return
 			}
-			start := time.Now()
-			tctx, cancel := context.WithTimeout(ctx, timeout)
-			tok, p := job.Token(tctx)
-			cancel()
+			tok, copt, p := FetchToken(ctx, job.Token, opt.Check)
 			release()
 			if p != nil {
 				for _, pi := range enabled {
@@ -125,10 +137,6 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 				}
 				return
 			}
-			copt := opt.Check
-			// What the token fetch used is gone; a positive rest keeps
-			// newProbe from reading "unset" as the 30-second default.
-			copt.Timeout = max(timeout-time.Since(start), time.Millisecond)
 			for _, pi := range enabled {
 				proto := account.Protocols[pi]
 				wg.Add(1)

@@ -87,3 +87,25 @@ func TestTimeoutBoundsTheTokenFetch(t *testing.T) {
 		t.Errorf("stalled token fetch: %+v", res[0])
 	}
 }
+
+// TestCancelEndsATokenFetchAtOnce: Ctrl+C or the window's Stop ends a run
+// that waits for a token at once, not when the check's timeout runs out.
+func TestCancelEndsATokenFetchAtOnce(t *testing.T) {
+	a := &account.Account{Name: "slow", IMAP: account.Server{Enabled: true, Host: "127.0.0.1", Port: 1}}
+	started := make(chan struct{})
+	job := Job{Account: a, Token: func(ctx context.Context) (string, *status.Problem) {
+		close(started)
+		<-ctx.Done()
+		return "", status.New(status.Yellow, "oauth.canceled").Wrap(ctx.Err())
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	begin := time.Now()
+	res := Run(ctx, []Job{job}, RunOptions{Check: Options{Timeout: time.Minute}}, nil)
+	if d := time.Since(begin); d > 2*time.Second {
+		t.Errorf("cancelled run took %s", d)
+	}
+	if res[0].Level != status.Yellow {
+		t.Errorf("cancelled: %+v", res[0])
+	}
+}

@@ -65,13 +65,20 @@ func StartDevice(ctx context.Context, c *Config) (*DeviceCode, *status.Problem) 
 // polling at the interval the platform gave (longer after slow_down), until
 // a token comes, the user declines, the code expires or ctx ends.
 func PollDevice(ctx context.Context, c *Config, d *DeviceCode) (*Token, *status.Problem) {
+	return pollDevice(ctx, c, d, time.Now())
+}
+
+// pollDevice polls; started is when the sign-in began, so that a caller's
+// deadline ends it as "not finished within …" naming the whole wait.
+func pollDevice(ctx context.Context, c *Config, d *DeviceCode, started time.Time) (*Token, *status.Problem) {
+	ended := func() *status.Problem { return endProblem(ctx, time.Since(started).Round(time.Second)) }
 	interval := d.Interval
 	for {
 		wait := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			wait.Stop()
-			return nil, status.New(status.Yellow, "oauth.canceled")
+			return nil, ended()
 		case <-wait.C:
 		}
 		if time.Now().After(d.Expires) {
@@ -84,7 +91,7 @@ func PollDevice(ctx context.Context, c *Config, d *DeviceCode) (*Token, *status.
 		var e *entra.Error
 		if !errors.As(p, &e) {
 			if ctx.Err() != nil {
-				return nil, status.New(status.Yellow, "oauth.canceled")
+				return nil, ended()
 			}
 			return nil, p
 		}
@@ -105,6 +112,7 @@ func PollDevice(ctx context.Context, c *Config, d *DeviceCode) (*Token, *status.
 // SignInDevice runs the whole device code sign-in: show shows the code and
 // address to the user (it must not block).
 func SignInDevice(ctx context.Context, c *Config, show func(*DeviceCode)) (*Token, *status.Problem) {
+	started := time.Now()
 	d, p := StartDevice(ctx, c)
 	if p != nil {
 		return nil, p
@@ -112,5 +120,5 @@ func SignInDevice(ctx context.Context, c *Config, show func(*DeviceCode)) (*Toke
 	if show != nil {
 		show(d)
 	}
-	return PollDevice(ctx, c, d)
+	return pollDevice(ctx, c, d, started)
 }

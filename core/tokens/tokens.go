@@ -108,7 +108,17 @@ func asProblem(err error) *status.Problem {
 // keeps the access token in memory. An app-only account has nobody to sign
 // in: it fetches a client-credentials token instead, which proves the
 // client secret and the app's roles.
+//
+// opts.Timeout bounds the whole of it — the wait for the browser or the
+// other device, the code redemption, the account lock; without it a
+// browser sign-in waits oauth.DefaultTimeout and a device sign-in until its
+// code expires. Only storing the new refresh token may run on (see persist).
 func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.SignInOptions) (*oauth.Token, oauth.Claims, *status.Problem) {
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
 	cs, p := m.clientSecret(ctx, a)
 	if p != nil {
 		return nil, oauth.Claims{}, p
@@ -195,6 +205,12 @@ func (m *Manager) AccessToken(ctx context.Context, a *account.Account) (string, 
 		close(f.done)
 		return f.tok, f.p
 	}
+}
+
+// Source is the account's token supply in the form a check takes it
+// (mailcheck.Job.Token).
+func (m *Manager) Source(a *account.Account) func(context.Context) (string, *status.Problem) {
+	return func(ctx context.Context) (string, *status.Problem) { return m.AccessToken(ctx, a) }
 }
 
 // PersistTimeout bounds storing a refresh token in the keyring.
