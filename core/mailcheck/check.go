@@ -123,7 +123,9 @@ func (p *probe) dial() error {
 		if err != nil {
 			return "", err
 		}
-		p.conn = c
+		// Watched from the first byte: a server whose TLS handshake (its
+		// ServerHello) arrived has answered, even if it then says nothing.
+		p.conn = p.watch(c)
 		context.AfterFunc(p.ctx, func() { c.Close() })
 		return "", nil
 	})

@@ -135,6 +135,8 @@ func TestExchangeReplies(t *testing.T) {
 		{account.SMTP, mailserver.FaultStoreDrv, status.Red, "mailcheck.smtp.storedrv"},
 		{account.SMTP, mailserver.FaultOldTLS, status.Red, "mailcheck.smtp.tls_old"},
 		{account.SMTP, mailserver.FaultUnavailable, status.Yellow, "mailcheck.temporary"},
+		{account.SMTP, mailserver.FaultTempAuth, status.Yellow, "mailcheck.temporary"},
+		{account.IMAP, mailserver.FaultTempAuth, status.Yellow, "mailcheck.temporary"},
 		// go-smtp would call a rejected exchange a success if Next returned
 		// nil, nil on the error challenge; ours cannot.
 		{account.SMTP, mailserver.FaultErrorChallenge, status.Red, "mailcheck.token_lacks_scope"},
@@ -215,6 +217,18 @@ func TestNetworkAndTLS(t *testing.T) {
 		e.sb.Mail.SetFault(string(p), mailserver.FaultStallAfterAuth)
 		r = Check(context.Background(), e.target(p, anna), tok, short)
 		assertResult(t, string(p)+" stall after auth", r, status.Yellow, "mailcheck.stalled", tok)
+		// The TLS handshake completed, then nothing: it answered, so it is
+		// "answered and then stopped", not "unreachable".
+		e.sb.Mail.SetFault(string(p), mailserver.FaultStallAfterTLS)
+		start = time.Now()
+		r = Check(context.Background(), e.target(p, anna), tok, short)
+		assertResult(t, string(p)+" stall after tls", r, status.Yellow, "mailcheck.stalled", tok)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%s stall after tls: took %v", p, d)
+		}
+		if p != account.SMTP && (len(r.Steps) < 2 || r.Steps[1].Name != "tls" || !r.Steps[1].OK) {
+			t.Errorf("%s stall after tls: steps %+v", p, r.Steps)
+		}
 	}
 	e.sb.Mail.ClearFaults()
 	// Nothing listening: red, fast.
@@ -231,7 +245,21 @@ func TestNetworkAndTLS(t *testing.T) {
 	// Unknown name: red DNS problem.
 	tg = e.target(account.IMAP, anna)
 	tg.Server.Host = "no-such-host.invalid"
-	assertResult(t, "dns", Check(context.Background(), tg, tok, e.opt), status.Red, "mailcheck.dns", tok)
+	r := Check(context.Background(), tg, tok, e.opt)
+	assertResult(t, "dns", r, status.Red, "mailcheck.dns", tok)
+	if r.Problem.Args["name"] != "no-such-host.invalid" || !strings.Contains(r.Problem.Message(i18n.EN), "DNS") {
+		t.Errorf("dns: %+v", r.Problem)
+	}
+	// A lookup that fails within the deadline of a slow resolver is still
+	// a DNS problem, not a silent server.
+	slowDNS := short
+	slowDNS.Dialer = func(ctx context.Context, _, _ string) (net.Conn, error) {
+		<-ctx.Done()
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "mail.example.test", IsTimeout: true}}
+	}
+	tg.Server.Host = "mail.example.test"
+	r = Check(context.Background(), tg, tok, slowDNS)
+	assertResult(t, "slow dns", r, status.Red, "mailcheck.dns", tok)
 	// Untrusted CA (the system store does not know the sandbox CA).
 	untrusted := e.opt
 	untrusted.RootCAs = nil
@@ -244,7 +272,7 @@ func TestNetworkAndTLS(t *testing.T) {
 	}
 	tg = e.target(account.IMAP, anna)
 	tg.Server.Host = "mail.example.test"
-	r := Check(context.Background(), tg, tok, mismatch)
+	r = Check(context.Background(), tg, tok, mismatch)
 	assertResult(t, "mismatch", r, status.Red, "mailcheck.tls.name_mismatch", tok)
 	if !strings.Contains(r.Problem.Args["names"], "localhost") {
 		t.Errorf("names: %q", r.Problem.Args["names"])

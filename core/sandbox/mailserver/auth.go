@@ -14,6 +14,7 @@ const (
 	authOK            outcome = iota
 	authFail                  // rejected sign-in
 	authTemp                  // temporarily unavailable
+	authTempAuth              // SMTP: authentication backend unavailable (454 4.7.0)
 	authNoMailbox             // token fine, but no access to the named mailbox
 	authCondAccess            // SMTP: blocked by policy
 	authSMTPTenant            // SMTP AUTH disabled for the tenant
@@ -28,6 +29,8 @@ func (s *Server) judge(proto string, f Fault, user, token string) (outcome, Prin
 		return authFail, Principal{}
 	case FaultUnavailable:
 		return authTemp, Principal{}
+	case FaultTempAuth:
+		return authTempAuth, Principal{}
 	case FaultConditionalAccess:
 		return authCondAccess, Principal{}
 	case FaultSMTPAuthDisabledTenant:

@@ -1,6 +1,7 @@
 package mailserver
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"net"
@@ -97,10 +98,23 @@ func (s *Server) accept(ln net.Listener, proto string, implicitTLS bool, handle 
 				if implicitTLS {
 					tc := tls.Server(raw, s.tlsFor(f))
 					c = tc
+					if f == FaultStallAfterTLS {
+						// Finish the handshake now; the greeting that
+						// would follow never comes.
+						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+						err := tc.HandshakeContext(ctx)
+						cancel()
+						if err != nil {
+							return
+						}
+					}
 				}
 				w := newConn(c, s.opts.ReplyDelay, s.stop)
-				if f == FaultStallAfterGreeting {
+				switch {
+				case f == FaultStallAfterGreeting, f == FaultStallAfterTLS && !implicitTLS:
 					w.stallAfter(1)
+				case f == FaultStallAfterTLS:
+					w.stall()
 				}
 				handle(w)
 				w.Close()

@@ -86,7 +86,7 @@ func (x *imapSession) Authenticate(mech string) (sasl.Server, error) {
 					x.c.stallAfter(1)
 				}
 				return nil
-			case authTemp:
+			case authTemp, authTempAuth:
 				return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "Server busy, try again later."}
 			}
 			if x.fault == FaultAuthenticationFailedCode {

@@ -75,7 +75,7 @@ func (s *Server) servePOP3() {
 					if f == FaultStallAfterAuth {
 						c.stall()
 					}
-				case authTemp:
+				case authTemp, authTempAuth:
 					say("-ERR [SYS/TEMP] Server is busy, try again later.")
 				default:
 					say("-ERR Authentication failure: unknown user name or bad password.")

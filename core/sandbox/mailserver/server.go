@@ -57,6 +57,14 @@ const (
 	FaultSilent                   Fault = "silent"
 	FaultStallAfterGreeting       Fault = "stall_after_greeting"
 	FaultStallAfterAuth           Fault = "stall_after_auth"
+	// FaultStallAfterTLS completes the TLS handshake of an implicit-TLS
+	// port (IMAP, POP3) and then never sends the greeting. On SMTP, whose
+	// greeting comes before STARTTLS, it is the same as a stall after the
+	// greeting.
+	FaultStallAfterTLS Fault = "stall_after_tls"
+	// FaultTempAuth answers SMTP AUTH with 454 4.7.0, what Exchange and
+	// Postfix say when their authentication backend is unavailable.
+	FaultTempAuth Fault = "temp_auth_454"
 	// FaultPostfixLineLimit answers a long AUTH line the way Postfix does
 	// with its default line_length_limit of 2048.
 	FaultPostfixLineLimit Fault = "postfix_line_limit"

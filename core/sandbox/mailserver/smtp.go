@@ -49,6 +49,8 @@ func (x *smtpSession) Auth(mech string) (sasl.Server, error) {
 				return nil
 			case authTemp:
 				return smtpErr(451, smtp.EnhancedCode{4, 3, 2}, "Temporary server error. Please try again later")
+			case authTempAuth:
+				return smtpErr(454, smtp.EnhancedCode{4, 7, 0}, "Temporary authentication failure")
 			case authCondAccess:
 				return smtpErr(535, smtp.EnhancedCode{5, 7, 139}, "Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator. ["+smtpHost+"]")
 			case authSMTPTenant:
