@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"mailoauth/core/account"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
@@ -27,7 +28,7 @@ func TestLightMarkup(t *testing.T) {
 // slowService reports results from many goroutines, as mailcheck.Run does.
 type slowService struct{ fakeService }
 
-func (s *slowService) Check(_ context.Context, _ []string, report func(status.Result)) {
+func (s *slowService) Check(_ context.Context, _ []string, _ app.CheckOptions, report func(status.Result)) ([]status.Result, *status.Problem) {
 	var wg sync.WaitGroup
 	for _, a := range s.accounts {
 		for _, p := range account.Protocols {
@@ -40,6 +41,7 @@ func (s *slowService) Check(_ context.Context, _ []string, report func(status.Re
 		}
 	}
 	wg.Wait()
+	return nil, nil
 }
 
 func TestFiftyAccountsUpdateSafely(t *testing.T) {

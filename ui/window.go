@@ -13,8 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"mailoauth/core/account"
-	"mailoauth/core/card"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 	"mailoauth/core/version"
@@ -40,7 +39,15 @@ type Accounts struct {
 	last   map[string]status.Result // by account/protocol, kept across reloads
 	status *widget.Label
 	stop   *widget.Button
-	cancel context.CancelFunc
+	// ctx ends with the window: every sign-in, check and dialog's work
+	// started from it stops then instead of updating dead widgets.
+	ctx   context.Context
+	close context.CancelFunc
+	// checks holds the cancel of every running check, so Stop ends all of
+	// them, not only the last one started.
+	checksMu sync.Mutex
+	checks   map[int]context.CancelFunc
+	checkSeq int
 	// showMu guards rows' results: with the GL driver fyne.Do already runs
 	// everything on one goroutine, the test driver does not.
 	showMu     sync.Mutex
@@ -52,18 +59,15 @@ type Accounts struct {
 
 // tr renders a catalogue text with key, value pairs.
 func tr(lang i18n.Lang, key string, args ...string) string {
-	m := i18n.Args{}
-	for i := 0; i+1 < len(args); i += 2 {
-		m[args[i]] = args[i+1]
-	}
-	return i18n.T(lang, key, m)
+	return i18n.T(lang, key, i18n.Pairs(args...))
 }
 
 func (u *Accounts) t(key string, args ...string) string { return tr(u.lang, key, args...) }
 
 // NewAccounts builds the window content.
 func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
-	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}, last: map[string]status.Result{}}
+	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}, last: map[string]status.Result{}, checks: map[int]context.CancelFunc{}}
+	u.ctx, u.close = context.WithCancel(context.Background())
 	u.list = container.NewVBox()
 	u.status = widget.NewLabel("")
 	checkAll := widget.NewButton(u.t("ui.check_all"), func() { u.check(nil) })
@@ -84,17 +88,20 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 			if !ok {
 				return
 			}
-			if p := svc.RemoveAll(context.Background()); p != nil {
-				u.status.SetText(p.Message(u.lang))
-			}
-			u.Reload()
+			u.stopChecks()
+			// Keyring I/O: a locked keyring can take many seconds.
+			u.background(func(ctx context.Context) {
+				p := svc.RemoveAll(ctx)
+				fyne.Do(func() {
+					if p != nil {
+						u.status.SetText(p.Message(u.lang))
+					}
+					u.Reload()
+				})
+			})
 		}, win)
 	})
-	u.stop = widget.NewButton(u.t("ui.wiz.cancel"), func() {
-		if u.cancel != nil {
-			u.cancel()
-		}
-	})
+	u.stop = widget.NewButton(u.t("ui.wiz.cancel"), u.stopChecks)
 	u.stop.Hide()
 	bar := container.NewHBox(add, checkAll, u.stop, logs, about, wipe)
 	u.Object = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(u.t("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar),
@@ -127,14 +134,36 @@ func (u *Accounts) Reload() {
 	u.list.Refresh()
 }
 
-func (u *Accounts) newRow(a *account.Account) fyne.CanvasObject {
+// Close ends everything the window started (its sign-ins, checks and
+// dialogs' work); the window calls it when it closes.
+func (u *Accounts) Close() { u.close() }
+
+// background runs fn off the UI goroutine under the window's context.
+func (u *Accounts) background(fn func(ctx context.Context)) {
+	u.running.Add(1)
+	go func() {
+		defer u.running.Done()
+		fn(u.ctx)
+	}()
+}
+
+// stopChecks cancels every running check.
+func (u *Accounts) stopChecks() {
+	u.checksMu.Lock()
+	defer u.checksMu.Unlock()
+	for _, c := range u.checks {
+		c()
+	}
+}
+
+func (u *Accounts) newRow(a *app.Account) fyne.CanvasObject {
 	r := &row{name: a.Name, overall: newLight(levelWord(u.lang, status.Grey)), lights: map[string]*Light{},
 		when: widget.NewLabel(u.t("ui.never_checked")), problem: widget.NewLabel(""), results: map[string]status.Result{}}
 	r.problem.Wrapping = fyne.TextWrapWord
 	r.problem.Hide()
 	u.rows[a.Name] = r
 	lights := container.NewHBox()
-	for _, p := range account.Protocols {
+	for _, p := range app.Protocols {
 		l := newLight(strings.ToUpper(string(p)))
 		if !a.Server(p).Enabled {
 			l.Set(status.Grey, strings.ToUpper(string(p))+" –")
@@ -164,18 +193,32 @@ func (u *Accounts) check(names []string) {
 			r.problem.SetText("")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	u.cancel = cancel
+	ctx, cancel := context.WithTimeout(u.ctx, 2*time.Minute)
+	u.checksMu.Lock()
+	u.checkSeq++
+	id := u.checkSeq
+	u.checks[id] = cancel
+	u.checksMu.Unlock()
 	u.stop.Show()
 	u.running.Add(1)
 	go func() {
 		defer u.running.Done()
 		defer cancel()
-		u.svc.Check(ctx, names, func(res status.Result) {
+		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, func(res status.Result) {
 			fyne.Do(func() { u.show(res) })
 		})
+		u.checksMu.Lock()
+		delete(u.checks, id)
+		idle := len(u.checks) == 0
+		u.checksMu.Unlock()
 		fyne.Do(func() {
-			u.stop.Hide()
+			if idle {
+				u.stop.Hide()
+			}
+			if p != nil {
+				u.status.SetText(p.Message(u.lang))
+				return
+			}
 			u.status.SetText(u.t("ui.checked", "time", time.Now().Format("15:04:05")))
 		})
 	}()
@@ -198,7 +241,7 @@ func (u *Accounts) show(res status.Result) {
 	// alike and is said once, naming all of them.
 	var order []string
 	protos := map[string][]string{}
-	for _, p := range account.Protocols {
+	for _, p := range app.Protocols {
 		x, ok := r.results[string(p)]
 		if !ok {
 			continue
@@ -230,34 +273,58 @@ func (u *Accounts) show(res status.Result) {
 	}
 }
 
+// authorize signs the account in. A dialog shows what to do (the browser
+// address, or the code to type on another device); closing it ends the
+// sign-in and its loopback listener or polling at once.
 func (u *Accounts) authorize(name string) {
 	u.status.SetText(u.t("ui.authorizing", "name", name))
+	// Long enough for a device code (15 minutes) as well as the browser.
+	ctx, cancel := context.WithTimeout(u.ctx, 16*time.Minute)
+	text := widget.NewLabel(u.t("ui.authorizing", "name", name))
+	text.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(text)
+	box := dialog.NewCustom(u.t("ui.authorize"), u.t("ui.wiz.cancel"), body, u.win)
+	box.SetOnClosed(cancel)
+	box.Resize(fyne.NewSize(560, 260))
+	box.Show()
+	u.running.Add(1)
 	go func() {
-		// Long enough for a device code (15 minutes) as well as the browser.
-		ctx, cancel := context.WithTimeout(context.Background(), 16*time.Minute)
+		defer u.running.Done()
 		defer cancel()
-		var codeBox dialog.Dialog
-		user, p := u.svc.Authorize(ctx, name, func(url string) {
-			fyne.Do(func() { u.status.SetText(u.t("ui.open_url", "url", url)) })
-		}, func(d DeviceCode) {
-			fyne.Do(func() {
-				u.status.SetText(u.t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
-				codeBox = dialog.NewCustom(u.t("ui.authorize"), u.t("ui.wiz.cancel"), deviceCodeBox(u.lang, d), u.win)
-				codeBox.SetOnClosed(cancel)
-				codeBox.Show()
-			})
+		res, p := u.svc.Authorize(ctx, name, app.AuthorizeOptions{
+			BrowserOptions: app.BrowserOptions{OnURL: func(url string) {
+				fyne.Do(func() {
+					u.status.SetText(u.t("ui.open_url", "url", url))
+					text.SetText(u.t("ui.open_url", "url", url))
+				})
+			}},
+			OnDeviceCode: func(d app.DeviceCode) {
+				fyne.Do(func() {
+					u.status.SetText(u.t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
+					body.RemoveAll()
+					body.Add(deviceCodeBox(u.lang, d))
+				})
+			},
 		})
 		fyne.Do(func() {
-			if codeBox != nil {
-				codeBox.SetOnClosed(nil)
-				codeBox.Hide()
-			}
+			box.SetOnClosed(nil)
+			box.Hide()
 			if p != nil {
-				dialog.ShowInformation(u.t("ui.authorize_failed"), p.Message(u.lang)+"\n\n"+p.Fix(u.lang), u.win)
+				if ctx.Err() != nil && u.ctx.Err() != nil {
+					return // the window closed
+				}
+				dialog.ShowInformation(u.t("ui.authorize_failed"), problemText(p, u.lang), u.win)
 				u.status.SetText(p.Message(u.lang))
 				return
 			}
-			u.status.SetText(u.t("ui.authorized", "name", name, "user", user))
+			msg := u.t("ui.authorized", "name", name, "user", res.User)
+			for _, w := range res.Warnings {
+				msg += "\n" + problemText(w, u.lang)
+			}
+			u.status.SetText(msg)
+			if len(res.Warnings) > 0 {
+				dialog.ShowInformation(u.t("ui.authorize"), msg, u.win)
+			}
 			u.check([]string{name})
 		})
 	}()
@@ -267,7 +334,11 @@ func (u *Accounts) showCard(name string) {
 	form := container.NewVBox()
 	fill := func(product string) {
 		form.RemoveAll()
-		for _, f := range u.svc.Card(name, product) {
+		fields, p := u.svc.Card(name, product)
+		if p != nil {
+			form.Add(widgetText(problemText(p, u.lang)))
+		}
+		for _, f := range fields {
 			value := f.Value
 			copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(value) })
 			entry := widget.NewLabel(value)
@@ -278,7 +349,8 @@ func (u *Accounts) showCard(name string) {
 	}
 	// The product choice: the generic card, or one product's field names.
 	var names []string
-	for _, p := range card.Products {
+	products := app.Products()
+	for _, p := range products {
 		n := p.Name
 		if p.ID == "generic" {
 			n = u.t("card.product.generic")
@@ -288,7 +360,7 @@ func (u *Accounts) showCard(name string) {
 	choice := widget.NewSelect(names, func(sel string) {
 		for i, n := range names {
 			if n == sel {
-				fill(card.Products[i].ID)
+				fill(products[i].ID)
 			}
 		}
 	})
@@ -305,11 +377,17 @@ func (u *Accounts) remove(name string) {
 		if !ok {
 			return
 		}
-		if p := u.svc.Remove(context.Background(), name); p != nil {
-			u.status.SetText(p.Message(u.lang))
-			return
-		}
-		u.Reload()
+		// Keyring I/O: a locked keyring can take many seconds.
+		u.background(func(ctx context.Context) {
+			p := u.svc.Remove(ctx, name)
+			fyne.Do(func() {
+				if p != nil {
+					u.status.SetText(p.Message(u.lang))
+					return
+				}
+				u.Reload()
+			})
+		})
 	}, u.win)
 }
 
@@ -322,11 +400,12 @@ func (u *Accounts) openWizard() {
 		u.showCard(name)
 	})
 	w.SetContent(z.Object)
+	w.SetOnClosed(z.Close)
 	w.Resize(fyne.NewSize(720, 620))
 	w.Show()
 }
 
-func (u *Accounts) openEditor(a *account.Account) {
+func (u *Accounts) openEditor(a *app.Account) {
 	w := fyne.CurrentApp().NewWindow(u.t("ui.wiz.edit_window", "name", a.Name))
 	z := NewEditWizard(u.svc, u.lang, w, a, func(name string) {
 		w.Close()
@@ -334,6 +413,7 @@ func (u *Accounts) openEditor(a *account.Account) {
 		u.check([]string{name})
 	})
 	w.SetContent(z.Object)
+	w.SetOnClosed(z.Close)
 	w.Resize(fyne.NewSize(720, 620))
 	w.Show()
 }
@@ -346,54 +426,111 @@ func (u *Accounts) sendTest(name, mailbox string) {
 			if !ok {
 				return
 			}
-			u.status.SetText(u.t("ui.sending"))
 			addr := to.Text
-			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				defer cancel()
-				r := u.svc.SendTest(ctx, name, addr)
-				fyne.Do(func() {
-					if r.Problem != nil {
+			u.withProgress(u.t("ui.sending"), time.Minute, func(ctx context.Context) func() {
+				r, p := u.svc.SendTest(ctx, name, addr, 0)
+				return func() {
+					switch {
+					case p != nil:
+						u.status.SetText(p.Message(u.lang) + " → " + p.Fix(u.lang))
+					case r.Problem != nil:
 						u.status.SetText(r.Problem.Message(u.lang) + " → " + r.Problem.Fix(u.lang))
-						return
+					default:
+						u.status.SetText(u.t("ui.sent", "to", r.To))
 					}
-					u.status.SetText(u.t("ui.sent", "to", addr))
-				})
-			}()
+				}
+			})
 		}, u.win)
 }
 
-func (u *Accounts) diagnostics(name string) {
-	u.status.SetText(u.t("ui.checking"))
+// withProgress runs work off the UI goroutine behind a dialog whose Cancel
+// (or closing the window) ends it; the returned func runs on the UI
+// goroutine afterwards, unless the user cancelled.
+func (u *Accounts) withProgress(title string, limit time.Duration, work func(ctx context.Context) func()) {
+	ctx, cancel := context.WithTimeout(u.ctx, limit)
+	bar := widget.NewProgressBarInfinite()
+	box := dialog.NewCustom(title, u.t("ui.wiz.cancel"), container.NewVBox(widget.NewLabel(title), bar), u.win)
+	box.SetOnClosed(cancel)
+	box.Show()
+	u.status.SetText(title)
+	u.running.Add(1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer u.running.Done()
 		defer cancel()
-		text := u.svc.Diagnostics(ctx, name)
+		after := work(ctx)
 		fyne.Do(func() {
-			u.status.SetText("")
-			body := widget.NewMultiLineEntry()
-			body.SetText(text)
-			body.Wrapping = fyne.TextWrapOff
-			copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(text) })
-			save := widget.NewButton(u.t("ui.save"), func() {
-				dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
-					if err != nil || wc == nil {
-						return
-					}
-					defer wc.Close()
-					wc.Write([]byte(text))
-				}, u.win)
-			})
-			d := dialog.NewCustom(u.t("ui.diagnostics"), u.t("ui.close"), container.NewBorder(nil, container.NewHBox(copyBtn, save), nil, nil, body), u.win)
-			d.Resize(fyne.NewSize(900, 600))
-			d.Show()
+			canceled := ctx.Err() == context.Canceled
+			box.SetOnClosed(nil)
+			box.Hide()
+			bar.Stop()
+			if canceled {
+				u.status.SetText(u.t("ui.canceled"))
+				return
+			}
+			after()
 		})
 	}()
 }
 
+func (u *Accounts) diagnostics(name string) {
+	u.withProgress(u.t("ui.checking"), 2*time.Minute, func(ctx context.Context) func() {
+		text, p := u.svc.Diagnostics(ctx, name, 0)
+		return func() {
+			if p != nil {
+				u.status.SetText(p.Message(u.lang))
+				return
+			}
+			u.status.SetText("")
+			u.showReport(text)
+		}
+	})
+}
+
+// showReport shows the diagnostics report with Copy and Save; a save that
+// fails says so.
+func (u *Accounts) showReport(text string) {
+	body := widget.NewMultiLineEntry()
+	body.SetText(text)
+	body.Wrapping = fyne.TextWrapOff
+	copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(text) })
+	save := widget.NewButton(u.t("ui.save"), func() {
+		dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
+			if err == nil && wc == nil {
+				return // the user cancelled
+			}
+			if err == nil {
+				err = writeAll(wc, text)
+			}
+			if err != nil {
+				u.showSaveFailed(err)
+				return
+			}
+			u.status.SetText(u.t("ui.saved", "file", wc.URI().Path()))
+		}, u.win)
+	})
+	d := dialog.NewCustom(u.t("ui.diagnostics"), u.t("ui.close"), container.NewBorder(nil, container.NewHBox(copyBtn, save), nil, nil, body), u.win)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// writeAll writes text and closes wc; either failing is the save failing.
+func writeAll(wc fyne.URIWriteCloser, text string) error {
+	_, err := wc.Write([]byte(text))
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (u *Accounts) showSaveFailed(err error) {
+	msg := u.t("ui.save_failed", "error", err.Error())
+	u.status.SetText(msg)
+	dialog.ShowInformation(u.t("ui.save"), msg, u.win)
+}
+
 // deviceCodeBox shows the code to type on another device, the address to
 // open there, and copy buttons for both.
-func deviceCodeBox(lang i18n.Lang, d DeviceCode) fyne.CanvasObject {
+func deviceCodeBox(lang i18n.Lang, d app.DeviceCode) fyne.CanvasObject {
 	t := func(key string, kv ...string) string { return tr(lang, key, kv...) }
 	text := widget.NewLabel(t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
 	text.Wrapping = fyne.TextWrapWord

@@ -4,13 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
-	"mailoauth/core/card"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
@@ -23,23 +24,27 @@ type fakeService struct {
 }
 
 func (f *fakeService) Accounts() ([]account.Account, *status.Problem) { return f.accounts, nil }
-func (f *fakeService) Check(_ context.Context, names []string, report func(status.Result)) {
+func (f *fakeService) Check(_ context.Context, names []string, _ app.CheckOptions, report func(status.Result)) ([]status.Result, *status.Problem) {
 	for _, r := range f.results {
 		report(r)
 	}
+	return f.results, nil
 }
-func (f *fakeService) Authorize(context.Context, string, func(string), func(DeviceCode)) (string, *status.Problem) {
-	return "anna@contoso.com", nil
+func (f *fakeService) Authorize(context.Context, string, app.AuthorizeOptions) (*app.Authorized, *status.Problem) {
+	return &app.Authorized{User: "anna@contoso.com"}, nil
 }
-func (f *fakeService) AdminConsent(context.Context, string) *status.Problem { return nil }
+func (f *fakeService) AdminConsent(context.Context, string, app.BrowserOptions) *status.Problem {
+	return nil
+}
+func (f *fakeService) ExchangePowerShell(string) (string, *status.Problem) { return "", nil }
 func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {
 	f.removed = append(f.removed, name)
 	f.accounts = nil
 	return nil
 }
-func (f *fakeService) Card(_, product string) []card.Field {
+func (f *fakeService) Card(_, product string) ([]app.CardField, *status.Problem) {
 	f.products = append(f.products, product)
-	return []card.Field{{Key: "client_id", Label: "Client-ID " + product, Value: "x"}}
+	return []app.CardField{{Key: "client_id", Label: "Client-ID " + product, Value: "x"}}, nil
 }
 
 // TestCardProductChoice: the settings card opens generic, and choosing a
@@ -54,7 +59,7 @@ func TestCardProductChoice(t *testing.T) {
 	if len(f.products) != 1 || f.products[0] != "generic" {
 		t.Fatalf("opened with %v", f.products)
 	}
-	if len(u.cardChoice.Options) != len(card.Products) || u.cardChoice.Options[0] != "Generic (any product)" {
+	if len(u.cardChoice.Options) != len(app.Products()) || u.cardChoice.Options[0] != "Generic (any product)" {
 		t.Fatalf("choices %v", u.cardChoice.Options)
 	}
 	u.cardChoice.SetSelected("HELIUM 5")
@@ -133,6 +138,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 		t.Fatal("no Yes button in the dialog")
 	}
 	test.Tap(yes)
+	u.running.Wait() // removing runs off the UI goroutine (keyring I/O)
 	if len(f.removed) != 1 || f.removed[0] != "info" {
 		t.Fatalf("removed: %v", f.removed)
 	}
@@ -141,18 +147,21 @@ func TestRemoveAsksFirst(t *testing.T) {
 	}
 }
 
-func (f *fakeService) Add(_ context.Context, in account.Input, _ string) (*account.Account, []*status.Problem) {
+func (f *fakeService) Add(_ context.Context, in account.Input, _ string) (*app.Saved, []*status.Problem) {
 	a, probs := in.Build()
-	if len(probs) == 0 {
-		f.accounts = append(f.accounts, *a)
+	if len(probs) > 0 {
+		return nil, probs
 	}
-	return a, probs
+	f.accounts = append(f.accounts, *a)
+	return &app.Saved{Account: a}, nil
 }
-func (f *fakeService) SendTest(context.Context, string, string) status.Result {
-	return status.Result{Level: status.Green}
+func (f *fakeService) SendTest(context.Context, string, string, time.Duration) (*app.Sent, *status.Problem) {
+	return &app.Sent{Result: status.Result{Level: status.Green}}, nil
 }
-func (f *fakeService) Diagnostics(context.Context, string) string { return "report" }
-func (f *fakeService) LogDir() string                             { return "" }
+func (f *fakeService) Diagnostics(context.Context, string, time.Duration) (string, *status.Problem) {
+	return "report", nil
+}
+func (f *fakeService) LogDir() string { return "" }
 func (f *fakeService) RemoveAll(context.Context) *status.Problem {
 	f.accounts = nil
 	return nil
@@ -160,14 +169,15 @@ func (f *fakeService) RemoveAll(context.Context) *status.Problem {
 
 func (f *fakeService) Suggest() account.Input { return account.Input{} }
 
-func (f *fakeService) Update(_ context.Context, in account.Input, _ string) (*account.Account, []*status.Problem) {
+func (f *fakeService) Update(_ context.Context, in account.Input, _ string) (*app.Saved, []*status.Problem) {
 	a, probs := in.Build()
-	if len(probs) == 0 {
-		for i := range f.accounts {
-			if f.accounts[i].Name == a.Name {
-				f.accounts[i] = *a
-			}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	for i := range f.accounts {
+		if f.accounts[i].Name == a.Name {
+			f.accounts[i] = *a
 		}
 	}
-	return a, probs
+	return &app.Saved{Account: a}, nil
 }

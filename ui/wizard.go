@@ -11,10 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"mailoauth/core/account"
-	"mailoauth/core/card"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
-	"mailoauth/core/oauth"
 	"mailoauth/core/status"
 )
 
@@ -34,31 +32,37 @@ type Wizard struct {
 
 	name, tenant, clientID, secret, login, mailbox *widget.Entry
 	flow                                           *widget.Select
-	proto                                          map[account.Protocol]*widget.Check
-	server                                         map[account.Protocol]*widget.Entry
-	security                                       map[account.Protocol]*widget.Select
+	proto                                          map[app.Protocol]*widget.Check
+	server                                         map[app.Protocol]*widget.Entry
+	security                                       map[app.Protocol]*widget.Select
 	errs                                           map[string]*widget.Label
-	saved                                          *account.Account
+	saved                                          *app.Account
 	authStatus                                     *widget.Label
 	deviceBox                                      *fyne.Container
 	powershell                                     *widget.Entry // app-only: the Exchange steps
 	consentBtn                                     *widget.Button
 	cancel                                         context.CancelFunc
-	Object                                         fyne.CanvasObject
-	lights                                         map[string]*Light
-	editing                                        bool
-	authBtn                                        *widget.Button
-	running                                        sync.WaitGroup // background work, for tests
-	verifyInfo                                     *widget.Label
+	// ctx ends when the wizard's window closes: a sign-in, consent or
+	// check in progress stops then (listener closed, polling ended).
+	ctx        context.Context
+	close      context.CancelFunc
+	Object     fyne.CanvasObject
+	lights     map[string]*Light
+	editing    bool
+	hadSecret  bool // the edited account has a client secret in the keyring
+	authBtn    *widget.Button
+	running    sync.WaitGroup // background work, for tests
+	verifyInfo *widget.Label
 }
 
 func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }
 
 // NewEditWizard opens the wizard on an existing account: its name stays,
 // everything else can change; authorizing again is optional.
-func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Account, done func(string)) *Wizard {
+func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *app.Account, done func(string)) *Wizard {
 	z := NewWizard(svc, lang, win, done)
 	z.editing = true
+	z.hadSecret = a.HasClientSecret
 	z.name.SetText(a.Name)
 	z.name.Disable()
 	z.tenant.SetText(a.Authority + "/" + a.Tenant + "/")
@@ -66,12 +70,12 @@ func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Acco
 	z.login.SetText(a.Login)
 	z.mailbox.SetText(a.Mailbox)
 	z.flow.SetSelectedIndex(flowIndex(a.Flow))
-	for _, p := range account.Protocols {
+	for _, p := range app.Protocols {
 		srv := a.Server(p)
 		z.proto[p].SetChecked(srv.Enabled)
 		if srv.Enabled {
-			z.server[p].SetText(srv.HostPort())
-			if srv.Security == account.TLS {
+			z.server[p].SetText(app.ServerText(srv))
+			if srv.Security == app.TLS {
 				z.security[p].SetSelectedIndex(1)
 			} else {
 				z.security[p].SetSelectedIndex(2)
@@ -85,8 +89,9 @@ func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *account.Acco
 // NewWizard builds the wizard; done is called with the new account's name.
 func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) *Wizard {
 	z := &Wizard{svc: svc, lang: lang, win: win, done: done, errs: map[string]*widget.Label{},
-		proto: map[account.Protocol]*widget.Check{}, server: map[account.Protocol]*widget.Entry{}, lights: map[string]*Light{},
-		security: map[account.Protocol]*widget.Select{}}
+		proto: map[app.Protocol]*widget.Check{}, server: map[app.Protocol]*widget.Entry{}, lights: map[string]*Light{},
+		security: map[app.Protocol]*widget.Select{}}
+	z.ctx, z.close = context.WithCancel(context.Background())
 	for _, f := range []string{"name", "tenant", "client_id", "login", "mailbox", "imap", "pop3", "smtp", "protocols", "flow", "client_secret"} {
 		l := widget.NewLabel("")
 		l.Wrapping = fyne.TextWrapWord
@@ -106,13 +111,12 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 	z.login.SetText(sug.Login)
 	z.flow = widget.NewSelect([]string{z.t("ui.wiz.flow_browser"), z.t("ui.wiz.flow_device"), z.t("ui.wiz.flow_app")}, nil)
 	z.flow.SetSelectedIndex(0)
-	for _, p := range account.Protocols {
-		d := account.DefaultServer(p)
+	for _, p := range app.Protocols {
 		z.proto[p] = widget.NewCheck(strings.ToUpper(string(p)), nil)
 		z.proto[p].SetChecked(true)
 		e := widget.NewEntry()
-		e.SetText(d.HostPort())
-		if v := map[account.Protocol]string{account.IMAP: sug.IMAP, account.POP3: sug.POP3, account.SMTP: sug.SMTP}[p]; v != "" {
+		e.SetText(app.DefaultServerText(p))
+		if v := map[app.Protocol]string{app.IMAP: sug.IMAP, app.POP3: sug.POP3, app.SMTP: sug.SMTP}[p]; v != "" {
 			e.SetText(v)
 		}
 		z.server[p] = e
@@ -130,6 +134,9 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 	z.show(0)
 	return z
 }
+
+// Close ends whatever the wizard still runs; its window calls it on close.
+func (z *Wizard) Close() { z.close() }
 
 func (z *Wizard) field(label string, e fyne.CanvasObject, errKey string) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(label), e, z.errs[errKey])
@@ -167,17 +174,20 @@ func (z *Wizard) show(step int) {
 		z.title.SetText(z.t("ui.wiz.mailbox_title"))
 		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))
 		z.body.Add(z.field(z.t("ui.wiz.mailbox"), z.mailbox, "mailbox"))
-		for _, p := range account.Protocols {
+		for _, p := range app.Protocols {
 			z.body.Add(container.NewBorder(nil, z.errs[string(p)], z.proto[p], z.security[p], z.server[p]))
 		}
 		z.body.Add(z.errs["protocols"])
 	case 3:
 		z.title.SetText(z.t("ui.wiz.authorize_title"))
 		z.back.Disable() // the account is saved; going back would add it twice
-		if z.saved != nil && z.saved.Flow == account.FlowApp {
+		if z.saved != nil && z.saved.Flow == app.FlowApp {
 			// App-only access signs nobody in; what it needs instead is the
 			// Exchange administrator's one-time PowerShell.
-			ps := card.ExchangePowerShell(z.saved, z.lang)
+			ps, p := z.svc.ExchangePowerShell(z.saved.Name)
+			if p != nil {
+				ps = problemText(p, z.lang)
+			}
 			z.powershell = widget.NewMultiLineEntry()
 			z.powershell.SetText(ps)
 			z.powershell.Wrapping = fyne.TextWrapOff
@@ -208,25 +218,32 @@ func (z *Wizard) show(step int) {
 			progress.Show()
 			progress.Start()
 			cancel.Show()
-			ctx, c := context.WithCancel(context.Background())
+			ctx, c := context.WithCancel(z.ctx)
 			z.cancel = c
 			deadline := time.Now().Add(5 * time.Minute)
 			z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")))
 			z.running.Add(1)
 			go func() {
 				defer z.running.Done()
-				user, p := z.svc.Authorize(ctx, z.saved.Name, func(u string) {
-					fyne.Do(func() {
-						z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
-					})
-				}, func(d DeviceCode) {
-					fyne.Do(func() {
-						z.authStatus.SetText(z.t("ui.wiz.device_waiting"))
-						z.deviceBox.RemoveAll()
-						z.deviceBox.Add(deviceCodeBox(z.lang, d))
-						z.deviceBox.Show()
-					})
+				defer c()
+				res, p := z.svc.Authorize(ctx, z.saved.Name, app.AuthorizeOptions{
+					BrowserOptions: app.BrowserOptions{OnURL: func(u string) {
+						fyne.Do(func() {
+							z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
+						})
+					}},
+					OnDeviceCode: func(d app.DeviceCode) {
+						fyne.Do(func() {
+							z.authStatus.SetText(z.t("ui.wiz.device_waiting"))
+							z.deviceBox.RemoveAll()
+							z.deviceBox.Add(deviceCodeBox(z.lang, d))
+							z.deviceBox.Show()
+						})
+					},
 				})
+				if z.ctx.Err() != nil {
+					return // the wizard was closed: nothing left to update
+				}
 				fyne.Do(func() {
 					z.deviceBox.Hide()
 					progress.Stop()
@@ -235,15 +252,15 @@ func (z *Wizard) show(step int) {
 					start.Enable()
 					if p != nil {
 						z.authStatus.SetText(problemText(p, z.lang))
-						if oauth.NeedsAdminConsent(p) {
+						if app.NeedsAdminConsent(p) {
 							z.consentBtn.Show()
 						}
 						return
 					}
 					z.consentBtn.Hide()
-					msg := z.t("ui.authorized", "name", z.saved.Name, "user", user)
-					if !strings.EqualFold(user, z.saved.Login) {
-						msg += "\n" + z.t("ui.wiz.user_mismatch", "user", user, "login", z.saved.Login)
+					msg := z.t("ui.authorized", "name", z.saved.Name, "user", res.User)
+					for _, w := range res.Warnings {
+						msg += "\n" + problemText(w, z.lang)
 					}
 					z.authStatus.SetText(msg)
 					z.next.Enable()
@@ -260,12 +277,16 @@ func (z *Wizard) show(step int) {
 		consent = widget.NewButton(z.t("ui.wiz.admin_consent"), func() {
 			consent.Disable()
 			z.authStatus.SetText(z.t("ui.wiz.admin_consent_waiting"))
-			ctx, c := context.WithCancel(context.Background())
+			ctx, c := context.WithCancel(z.ctx)
 			z.cancel = c
 			z.running.Add(1)
 			go func() {
 				defer z.running.Done()
-				p := z.svc.AdminConsent(ctx, z.saved.Name)
+				defer c()
+				p := z.svc.AdminConsent(ctx, z.saved.Name, app.BrowserOptions{})
+				if z.ctx.Err() != nil {
+					return
+				}
 				fyne.Do(func() {
 					consent.Enable()
 					if p != nil {
@@ -289,7 +310,7 @@ func (z *Wizard) show(step int) {
 		z.next.SetText(z.t("ui.wiz.finish"))
 		z.verifyInfo = widget.NewLabel("")
 		z.verifyInfo.Wrapping = fyne.TextWrapWord
-		for _, p := range account.Protocols {
+		for _, p := range app.Protocols {
 			l := newLight(strings.ToUpper(string(p)))
 			z.lights[string(p)] = l
 			z.body.Add(l.Object)
@@ -302,8 +323,10 @@ func (z *Wizard) show(step int) {
 		z.running.Add(1)
 		go func() {
 			defer z.running.Done()
-			z.svc.Check(context.Background(), []string{name}, func(r status.Result) {
-				fyne.DoAndWait(func() { z.showResult(r) })
+			z.svc.Check(z.ctx, []string{name}, app.CheckOptions{}, func(r status.Result) {
+				if z.ctx.Err() == nil {
+					fyne.DoAndWait(func() { z.showResult(r) })
+				}
 			})
 		}()
 		return
@@ -344,20 +367,20 @@ func (z *Wizard) setErrs(probs []*status.Problem) {
 	}
 }
 
-func (z *Wizard) input() account.Input {
-	in := account.Input{Name: z.name.Text, Tenant: z.tenant.Text, ClientID: z.clientID.Text, Login: z.login.Text, Mailbox: z.mailbox.Text}
+func (z *Wizard) input() app.Input {
+	in := app.Input{Name: z.name.Text, Tenant: z.tenant.Text, ClientID: z.clientID.Text, Login: z.login.Text, Mailbox: z.mailbox.Text}
 	in.Flow = string(wizardFlows[max(z.flow.SelectedIndex(), 0)])
-	val := func(p account.Protocol) string {
+	val := func(p app.Protocol) string {
 		if !z.proto[p].Checked {
 			return "off"
 		}
 		return z.server[p].Text
 	}
-	in.IMAP, in.POP3, in.SMTP = val(account.IMAP), val(account.POP3), val(account.SMTP)
-	sec := func(p account.Protocol) string {
+	in.IMAP, in.POP3, in.SMTP = val(app.IMAP), val(app.POP3), val(app.SMTP)
+	sec := func(p app.Protocol) string {
 		return map[int]string{1: "tls", 2: "starttls"}[z.security[p].SelectedIndex()]
 	}
-	in.IMAPSecurity, in.POP3Security, in.SMTPSecurity = sec(account.IMAP), sec(account.POP3), sec(account.SMTP)
+	in.IMAPSecurity, in.POP3Security, in.SMTPSecurity = sec(app.IMAP), sec(app.POP3), sec(app.SMTP)
 	return in
 }
 
@@ -365,26 +388,14 @@ func (z *Wizard) input() account.Input {
 func (z *Wizard) onNext() {
 	switch z.step {
 	case 1:
-		var probs []*status.Problem
-		if _, p := account.ParseName(z.name.Text); p != nil {
-			probs = append(probs, p)
-		}
-		if _, _, p := account.ParseTenant(z.tenant.Text); p != nil {
-			probs = append(probs, p)
-		}
-		if _, p := account.ParseClientID(z.clientID.Text); p != nil {
-			probs = append(probs, p)
-		}
-		if wizardFlows[max(z.flow.SelectedIndex(), 0)] == account.FlowApp && z.secret.Text == "" {
-			probs = append(probs, status.New(status.Red, "cli.app_needs_secret", "field", "client_secret"))
-		}
+		probs := app.ValidateApp(z.input(), z.secret.Text != "" || z.editing && z.hadSecret)
 		z.setErrs(probs)
 		if len(probs) > 0 {
 			return
 		}
 		z.followCloud()
 	case 2:
-		_, probs := z.input().Build()
+		probs := app.Validate(z.input())
 		z.setErrs(probs)
 		if len(probs) > 0 {
 			return
@@ -401,9 +412,12 @@ func (z *Wizard) onNext() {
 		z.running.Add(1)
 		go func() {
 			defer z.running.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(z.ctx, time.Minute)
 			defer cancel()
-			a, probs := add(ctx, in, secret)
+			saved, probs := add(ctx, in, secret)
+			if z.ctx.Err() != nil {
+				return
+			}
 			fyne.Do(func() {
 				z.next.Enable()
 				z.back.Enable()
@@ -411,7 +425,11 @@ func (z *Wizard) onNext() {
 				if len(probs) > 0 {
 					return
 				}
-				z.saved = a
+				z.saved = saved.Account
+				if saved.Note != nil {
+					// Kept with the domain (offline lookup): worth saying.
+					z.errs["tenant"].SetText(problemText(saved.Note, z.lang))
+				}
 				z.show(3)
 			})
 		}()
@@ -426,9 +444,9 @@ func (z *Wizard) onNext() {
 }
 
 // wizardFlows are the sign-in types in the order the wizard offers them.
-var wizardFlows = []account.Flow{account.FlowBrowser, account.FlowDevice, account.FlowApp}
+var wizardFlows = []app.Flow{app.FlowBrowser, app.FlowDevice, app.FlowApp}
 
-func flowIndex(f account.Flow) int {
+func flowIndex(f app.Flow) int {
 	for i, x := range wizardFlows {
 		if x == f {
 			return i
@@ -441,19 +459,13 @@ func flowIndex(f account.Flow) int {
 // the server fields that still hold another cloud's defaults; a server the
 // user typed stays.
 func (z *Wizard) followCloud() {
-	auth, _, p := account.ParseTenant(z.tenant.Text)
-	if p != nil {
-		return
+	fields := map[app.Protocol]string{}
+	for _, p := range app.Protocols {
+		fields[p] = z.server[p].Text
 	}
-	cloud := account.CloudOf(auth)
-	for _, pr := range account.Protocols {
-		for _, other := range account.Clouds {
-			d := other.Server(pr)
-			if z.server[pr].Text == d.HostPort() {
-				n := cloud.Server(pr)
-				z.server[pr].SetText(n.HostPort())
-				break
-			}
+	for p, v := range app.FollowCloud(z.tenant.Text, fields) {
+		if v != z.server[p].Text {
+			z.server[p].SetText(v)
 		}
 	}
 }

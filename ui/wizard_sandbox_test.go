@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
-	"mailoauth/core/card"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/identity"
@@ -24,14 +24,7 @@ import (
 // the consent page, and a verify step with a red SMTP check.
 func TestWizardAgainstSandbox(t *testing.T) {
 	test.NewTempApp(t)
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	hc := sb.Identity.HTTPClient()
-	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, i18n.DE)
-	svc.browser = consentingBrowser(hc)
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.DE, nil)
 	w := test.NewTempWindow(t, nil)
 	var finished string
 	z := NewWizard(svc, i18n.DE, w, func(n string) { finished = n })
@@ -101,27 +94,28 @@ func TestWizardAgainstSandbox(t *testing.T) {
 // approvingService plays the user who types the shown device code on the
 // sandbox's devicelogin page from another device.
 type approvingService struct {
-	*coreService
+	*app.Service
 	sb    *sandbox.Sandbox
 	user  string
-	shown chan DeviceCode
+	shown chan app.DeviceCode
 }
 
-func (a approvingService) Authorize(ctx context.Context, name string, onURL func(string), onDevice func(DeviceCode)) (string, *status.Problem) {
-	return a.coreService.Authorize(ctx, name, onURL, func(d DeviceCode) {
+func (a approvingService) Authorize(ctx context.Context, name string, o app.AuthorizeOptions) (*app.Authorized, *status.Problem) {
+	onDevice := o.OnDeviceCode
+	o.OnDeviceCode = func(d app.DeviceCode) {
 		onDevice(d)
 		a.shown <- d
 		go a.sb.Identity.ApproveDevice(d.Code, a.user, true)
-	})
+	}
+	return a.Service.Authorize(ctx, name, o)
 }
 
 // TestWizardDeviceCode: the device sign-in type shows the code with copy
 // buttons, and the sign-in on the other device completes the step.
 func TestWizardDeviceCode(t *testing.T) {
 	test.NewTempApp(t)
-	sb, core := sandboxService(t, sandbox.Options{}, i18n.EN)
-	core.browser = func(string) error { t.Error("the device flow opened a browser"); return nil }
-	svc := approvingService{core, sb, "erik@contoso.example", make(chan DeviceCode, 1)}
+	sb, core := sandboxService(t, sandbox.Options{}, i18n.EN, func(string) error { t.Error("the device flow opened a browser"); return nil })
+	svc := approvingService{core, sb, "erik@contoso.example", make(chan app.DeviceCode, 1)}
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
@@ -164,47 +158,11 @@ func TestWizardDeviceCode(t *testing.T) {
 	}
 }
 
-// TestServiceMovedMailbox: the window's checks remember the UIDVALIDITY too,
-// and a moved mailbox comes back yellow with its explanation.
-func TestServiceMovedMailbox(t *testing.T) {
-	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN)
-	a, probs := account.Input{Name: "m", Login: "fritz@contoso.example", Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
-		ClientID: identity.PublicClientID, IMAP: sb.Mail.IMAPAddr(), POP3: "off", SMTP: "off"}.Build()
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	if p := svc.store.Add(a); p != nil {
-		t.Fatal(p)
-	}
-	if _, p := svc.Authorize(context.Background(), "m", nil, nil); p != nil {
-		t.Fatal(p)
-	}
-	imap := func() status.Result {
-		var got status.Result
-		svc.Check(context.Background(), []string{"m"}, func(r status.Result) {
-			if r.Protocol == "imap" {
-				got = r
-			}
-		})
-		return got
-	}
-	if r := imap(); r.Level != status.Green {
-		t.Fatalf("first check: %v %v", r.Level, r.Problem)
-	}
-	sb.Mail.MoveMailbox("fritz@contoso.example")
-	if r := imap(); r.Level != status.Yellow || r.Problem == nil || r.Problem.Code != "account.uidvalidity_changed" {
-		t.Fatalf("after the move: %v %v", r.Level, r.Problem)
-	}
-	if c := svc.Card("m", ""); !strings.Contains(card.Text(c), "Gesendete Elemente") {
-		t.Errorf("card without the sent folder:\n%s", card.Text(c))
-	}
-}
-
 // TestWizardAdminConsent: the organisation has not consented (AADSTS65001);
 // the wizard offers admin consent, and Authorize then works.
 func TestWizardAdminConsent(t *testing.T) {
 	test.NewTempApp(t)
-	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
 	sb.Identity.RequireAdminConsent(identity.PublicClientID)
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
@@ -231,7 +189,7 @@ func TestWizardAdminConsent(t *testing.T) {
 // the Exchange PowerShell with the account's values instead, then verifies.
 func TestWizardAppOnly(t *testing.T) {
 	test.NewTempApp(t)
-	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN)
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN, nil)
 	w := test.NewTempWindow(t, nil)
 	z := NewWizard(svc, i18n.EN, w, nil)
 	w.SetContent(z.Object)
@@ -251,9 +209,9 @@ func TestWizardAppOnly(t *testing.T) {
 	}
 }
 
-// sandboxService starts the sandbox and a core service against it whose
-// browser accepts the sandbox's pages in-process.
-func sandboxService(t *testing.T, opts sandbox.Options, lang i18n.Lang) (*sandbox.Sandbox, *coreService) {
+// sandboxService starts the sandbox and the application service against it;
+// its browser accepts the sandbox's pages in-process unless one is given.
+func sandboxService(t *testing.T, opts sandbox.Options, lang i18n.Lang, browser func(string) error) (*sandbox.Sandbox, *app.Service) {
 	t.Helper()
 	sb, err := sandbox.Start(opts)
 	if err != nil {
@@ -261,8 +219,16 @@ func sandboxService(t *testing.T, opts sandbox.Options, lang i18n.Lang) (*sandbo
 	}
 	t.Cleanup(func() { sb.Close() })
 	hc := sb.Identity.HTTPClient()
-	svc := newCoreService(t.TempDir(), &secret.Memory{}, sb.CA.Pool(), hc, lang)
-	svc.browser = consentingBrowser(hc)
+	if browser == nil {
+		browser = app.ConsentingBrowser(hc)
+	}
+	dir := t.TempDir()
+	svc, p := app.Open(app.Options{ConfigDir: dir, LogDir: dir + "/log", Lang: lang, Secrets: &secret.Memory{}, RootCAs: sb.CA.Pool(),
+		HTTPClient: hc, OpenBrowser: browser})
+	if p != nil {
+		t.Fatal(p)
+	}
+	t.Cleanup(svc.Close)
 	return sb, svc
 }
 

@@ -9,61 +9,43 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"mailoauth/core/account"
-	"mailoauth/core/oauth"
-	"mailoauth/core/secret"
+	"mailoauth/core/app"
 	"mailoauth/core/status"
 )
 
 func init() {
-	commands["account add"] = command{needsSetup: true, run: (*app).accountAdd, flags: flagSpec{
+	commands["account add"] = command{needsSetup: true, run: (*runner).accountAdd, flags: flagSpec{
 		"login": true, "tenant": true, "client-id": true, "mailbox": true, "flow": true, "cloud": true,
 		"redirect": true, "client-secret-stdin": false,
 		"imap": true, "pop3": true, "smtp": true,
 		"imap-security": true, "pop3-security": true, "smtp-security": true,
 	}}
-	commands["account list"] = command{needsSetup: true, run: (*app).accountList}
-	commands["account show"] = command{needsSetup: true, run: (*app).accountShow}
-	commands["account remove"] = command{needsSetup: true, run: (*app).accountRemove}
-	commands["export"] = command{needsSetup: true, run: (*app).exportAccounts}
-	commands["import"] = command{needsSetup: true, run: (*app).importAccounts}
+	commands["account list"] = command{needsSetup: true, run: (*runner).accountList}
+	commands["account show"] = command{needsSetup: true, run: (*runner).accountShow}
+	commands["account remove"] = command{needsSetup: true, run: (*runner).accountRemove}
+	commands["export"] = command{needsSetup: true, run: (*runner).exportAccounts}
+	commands["import"] = command{needsSetup: true, run: (*runner).importAccounts}
 }
 
 // oneName takes the single NAME argument of a command.
-func (a *app) oneName(pa *parsed, cmd string) (string, int) {
+func (a *runner) oneName(pa *parsed, cmd string) (string, int) {
 	if len(pa.pos) != 1 {
 		return "", a.fail(status.New(status.Red, "cli.need_name", "command", cmd), ExitUsage)
 	}
 	return pa.pos[0], ExitOK
 }
 
-func (a *app) accountAdd(pa *parsed) int {
+func (a *runner) accountAdd(pa *parsed) int {
 	name, code := a.oneName(pa, "account add")
 	if code != ExitOK {
 		return code
 	}
-	in := account.Input{
+	in := app.Input{
 		Name: name, Login: pa.str("login"), Mailbox: pa.str("mailbox"), Tenant: pa.str("tenant"),
 		ClientID: pa.str("client-id"), Flow: pa.str("flow"), Redirect: pa.str("redirect"),
 		IMAP: pa.str("imap"), POP3: pa.str("pop3"), SMTP: pa.str("smtp"),
 		IMAPSecurity: pa.str("imap-security"), POP3Security: pa.str("pop3-security"), SMTPSecurity: pa.str("smtp-security"),
 		Cloud: pa.str("cloud"),
-	}
-	acct, problems := in.Build()
-	if len(problems) > 0 {
-		return a.failAll(problems, ExitUsage)
-	}
-	given := acct.Tenant
-	// The lookup may wait on a slow network; Ctrl+C ends it cleanly.
-	ctx, cancel := interruptible()
-	d, p := oauth.ResolveTenant(ctx, a.http, acct)
-	cancel()
-	if p != nil && p.Level == status.Red {
-		return a.fail(p, ExitUsage)
-	} else if p != nil {
-		a.printProblem(a.env.Stderr, p)
-	} else if d != nil {
-		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", given, "tenant", d.TenantID, "cloud", d.Cloud))
 	}
 	var clientSecret string
 	if pa.bools["client-secret-stdin"] {
@@ -78,34 +60,42 @@ func (a *app) accountAdd(pa *parsed) int {
 		if clientSecret == "" {
 			return a.fail(status.New(status.Red, "cli.secret_stdin"), ExitUsage)
 		}
-		acct.HasClientSecret = true
-	} else if acct.Flow == account.FlowApp {
-		return a.fail(status.New(status.Red, "cli.app_needs_secret"), ExitUsage)
 	}
-	if p := a.store.Add(acct); p != nil {
-		return a.fail(p, ExitFailure)
-	}
-	if clientSecret != "" {
-		if err := a.secrets.Set(context.Background(), secret.ClientSecretKey(acct.Name), clientSecret); err != nil {
-			// Without its secret the account is useless; take it back out so
-			// nothing half-made is left behind.
-			_ = a.store.Remove(acct.Name)
-			return a.fail(problemOf(err), ExitFailure)
+	// The tenant lookup may wait on a slow network; Ctrl+C ends it cleanly.
+	ctx, cancel := interruptible()
+	saved, problems := a.svc.Add(ctx, in, clientSecret)
+	cancel()
+	if len(problems) > 0 {
+		code := ExitUsage
+		if isStoreFault(problems[0]) {
+			code = ExitFailure
 		}
+		return a.failAll(problems, code)
 	}
-	a.log.Printf("account added: %s", acct.Name)
+	if saved.Note != nil {
+		a.printProblem(a.env.Stderr, saved.Note)
+	} else if saved.TenantGiven != "" {
+		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", saved.TenantGiven, "tenant", saved.Account.Tenant, "cloud", saved.Cloud))
+	}
+	acct := saved.Account
 	if a.json {
 		return a.printJSON(acct)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.account.added", "name", acct.Name))
-	if acct.Flow != account.FlowApp {
+	if acct.Flow != app.FlowApp {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", acct.Name))
 	}
 	return ExitOK
 }
 
-func (a *app) accountList(pa *parsed) int {
-	list, p := a.store.List()
+// isStoreFault tells a failure to save (exit 2) from input that cannot be
+// used (exit 3).
+func isStoreFault(p *status.Problem) bool {
+	return strings.HasPrefix(p.Code, "account.store.") || strings.HasPrefix(p.Code, "secret.")
+}
+
+func (a *runner) accountList(pa *parsed) int {
+	list, p := a.svc.Accounts()
 	if p != nil {
 		a.printProblem(a.env.Stderr, p)
 		if p.Level == status.Red {
@@ -114,7 +104,7 @@ func (a *app) accountList(pa *parsed) int {
 	}
 	if a.json {
 		if list == nil {
-			list = []account.Account{}
+			list = []app.Account{}
 		}
 		return a.printJSON(list)
 	}
@@ -131,7 +121,7 @@ func (a *app) accountList(pa *parsed) int {
 	return ExitOK
 }
 
-func protocolList(acct *account.Account) string {
+func protocolList(acct *app.Account) string {
 	var on []string
 	for _, p := range acct.EnabledProtocols() {
 		on = append(on, strings.ToUpper(string(p)))
@@ -142,8 +132,8 @@ func protocolList(acct *account.Account) string {
 	return strings.Join(on, ",")
 }
 
-func (a *app) getAccount(name string) (*account.Account, int) {
-	acct, p := a.store.Get(name)
+func (a *runner) getAccount(name string) (*app.Account, int) {
+	acct, p := a.svc.Account(name)
 	if p != nil {
 		return nil, a.fail(p, ExitUsage)
 	}
@@ -151,7 +141,7 @@ func (a *app) getAccount(name string) (*account.Account, int) {
 }
 
 // namedAccount takes the single NAME argument and loads that account.
-func (a *app) namedAccount(pa *parsed, cmd string) (*account.Account, int) {
+func (a *runner) namedAccount(pa *parsed, cmd string) (*app.Account, int) {
 	name, code := a.oneName(pa, cmd)
 	if code != ExitOK {
 		return nil, code
@@ -159,7 +149,7 @@ func (a *app) namedAccount(pa *parsed, cmd string) (*account.Account, int) {
 	return a.getAccount(name)
 }
 
-func (a *app) accountShow(pa *parsed) int {
+func (a *runner) accountShow(pa *parsed) int {
 	acct, code := a.namedAccount(pa, "account show")
 	if code != ExitOK {
 		return code
@@ -177,24 +167,32 @@ func (a *app) accountShow(pa *parsed) int {
 	row("cli.col.client_id", acct.ClientID)
 	row("cli.col.flow", string(acct.Flow))
 	row("cli.col.redirect", string(acct.Redirect))
-	for _, p := range account.Protocols {
+	for _, p := range app.Protocols {
 		s := acct.Server(p)
 		v := a.t("cli.off")
 		if s.Enabled {
-			v = s.HostPort() + " " + strings.ToUpper(string(s.Security))
+			v = fmt.Sprintf("%s:%d %s", s.Host, s.Port, strings.ToUpper(string(s.Security)))
 		}
 		fmt.Fprintf(w, "%s:\t%s\n", strings.ToUpper(string(p)), v)
 	}
+	authorized, p := a.svc.IsAuthorized(context.Background(), acct.Name)
 	has := a.t("cli.no")
-	if _, err := a.secrets.Get(context.Background(), secret.RefreshTokenKey(acct.Name)); err == nil {
+	if authorized {
 		has = a.t("cli.yes")
+	} else if p != nil {
+		// The keyring could not say: name why instead of a wrong "no".
+		has = "? (" + p.Message(a.lang) + ")"
 	}
 	row("cli.col.authorized", has)
 	w.Flush()
+	if p != nil {
+		a.printProblem(a.env.Stderr, p)
+		return ExitFailure
+	}
 	return ExitOK
 }
 
-func (a *app) accountRemove(pa *parsed) int {
+func (a *runner) accountRemove(pa *parsed) int {
 	name, code := a.oneName(pa, "account remove")
 	if code != ExitOK {
 		return code
@@ -202,38 +200,31 @@ func (a *app) accountRemove(pa *parsed) int {
 	if _, code := a.getAccount(name); code != ExitOK {
 		return code
 	}
-	// Secrets first: an account entry without secrets is harmless, secrets
-	// without an account would be forgotten in the keyring for ever.
-	if err := secret.DeleteAccount(context.Background(), a.secrets, name); err != nil {
-		return a.fail(problemOf(err), ExitFailure)
-	}
-	a.tokens.Forget(name)
-	if p := a.store.Remove(name); p != nil {
+	if p := a.svc.Remove(context.Background(), name); p != nil {
 		return a.fail(p, ExitFailure)
 	}
-	a.log.Printf("account removed: %s", name)
 	fmt.Fprintln(a.env.Stdout, a.t("cli.account.removed", "name", name))
 	return ExitOK
 }
 
-func (a *app) exportAccounts(pa *parsed) int {
+func (a *runner) exportAccounts(pa *parsed) int {
 	file, code := a.oneName(pa, "export")
 	if code != ExitOK {
 		return code
 	}
-	if p := a.store.Export(file); p != nil {
+	if p := a.svc.Export(file); p != nil {
 		return a.fail(p, ExitFailure)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.exported", "file", file))
 	return ExitOK
 }
 
-func (a *app) importAccounts(pa *parsed) int {
+func (a *runner) importAccounts(pa *parsed) int {
 	file, code := a.oneName(pa, "import")
 	if code != ExitOK {
 		return code
 	}
-	added, problems := a.store.Import(file)
+	added, problems := a.svc.Import(file)
 	for _, n := range added {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.imported", "name", n))
 	}
@@ -243,19 +234,11 @@ func (a *app) importAccounts(pa *parsed) int {
 	return ExitOK
 }
 
-func (a *app) printJSON(v any) int {
+func (a *runner) printJSON(v any) int {
 	enc := json.NewEncoder(a.env.Stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return ExitFailure
 	}
 	return ExitOK
-}
-
-// problemOf turns any error into a problem for printing.
-func problemOf(err error) *status.Problem {
-	if p, ok := status.AsProblem(err); ok {
-		return p
-	}
-	return status.New(status.Red, "cli.internal").WithDetail(err.Error()).Wrap(err)
 }

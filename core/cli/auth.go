@@ -10,17 +10,15 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"mailoauth/core/account"
-	"mailoauth/core/oauth"
-	"mailoauth/core/status"
+	"mailoauth/core/app"
 )
 
 func init() {
-	commands["authorize"] = command{needsSetup: true, run: (*app).authorize, flags: flagSpec{"no-browser": false, "device": false, "timeout": true}}
-	commands["token"] = command{needsSetup: true, run: (*app).tokenClaims}
-	commands["access-token"] = command{needsSetup: true, run: (*app).accessToken}
-	commands["logout"] = command{needsSetup: true, run: (*app).logout}
-	commands["consent"] = command{needsSetup: true, run: (*app).consent, flags: flagSpec{"no-browser": false, "timeout": true}}
+	commands["authorize"] = command{needsSetup: true, run: (*runner).authorize, flags: flagSpec{"no-browser": false, "device": false, "timeout": true}}
+	commands["token"] = command{needsSetup: true, run: (*runner).tokenClaims}
+	commands["access-token"] = command{needsSetup: true, run: (*runner).accessToken}
+	commands["logout"] = command{needsSetup: true, run: (*runner).logout}
+	commands["consent"] = command{needsSetup: true, run: (*runner).consent, flags: flagSpec{"no-browser": false, "timeout": true}}
 }
 
 // interruptible returns a context that Ctrl+C cancels, so a waiting sign-in
@@ -29,53 +27,48 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
 }
 
-func (a *app) authorize(pa *parsed) int {
+func (a *runner) authorize(pa *parsed) int {
 	acct, code := a.namedAccount(pa, "authorize")
 	if code != ExitOK {
 		return code
 	}
-	if acct.Flow == account.FlowApp {
+	if acct.Flow == app.FlowApp {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.app_flow", "name", acct.Name))
 		return ExitOK
 	}
-	opts := oauth.SignInOptions{
-		Lang:  a.lang,
-		OnURL: func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.authorize.open_url"), u) },
-		OnWaiting: func(deadline time.Time) {
-			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.waiting",
-				"wait", waitText(time.Until(deadline)),
-				"time", deadline.Local().Format("15:04:05")))
-		},
-		OpenBrowser: a.env.OpenBrowser,
+	opts := app.AuthorizeOptions{
+		Device: pa.bools["device"],
 		ReadPasted: func(ctx context.Context) (string, error) {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.paste"))
 			return readLine(ctx, a.env.Stdin)
 		},
-	}
-	if pa.bools["device"] || acct.Flow == account.FlowDevice {
-		opts.Device = true
-		opts.OnDeviceCode = func(d *oauth.DeviceCode) {
-			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.device", "url", d.VerificationURI, "code", d.UserCode,
+		OnDeviceCode: func(d app.DeviceCode) {
+			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.device", "url", d.URL, "code", d.Code,
 				"time", d.Expires.Local().Format("15:04:05")))
-		}
+		},
 	}
-	if code := a.browserFlags(pa, &opts); code != ExitOK {
+	bo, code := a.browserFlags(pa, "cli.authorize.open_url")
+	if code != ExitOK {
 		return code
+	}
+	opts.BrowserOptions = bo
+	opts.OnWaiting = func(deadline time.Time) {
+		fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.waiting",
+			"wait", waitText(time.Until(deadline)),
+			"time", deadline.Local().Format("15:04:05")))
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	_, claims, p := a.tokens.Authorize(ctx, acct, opts)
+	res, p := a.svc.Authorize(ctx, acct.Name, opts)
 	if p != nil {
 		code := a.fail(p, ExitFailure)
-		if oauth.NeedsAdminConsent(p) {
+		if app.NeedsAdminConsent(p) {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.consent_hint", "name", acct.Name))
 		}
 		return code
 	}
-	user := claims.User()
-	a.log.Printf("authorized %s as %s", acct.Name, user)
-	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.done", "name", acct.Name, "user", user))
-	if w := oauth.CheckUser(claims, acct.Login); w != nil {
+	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.done", "name", acct.Name, "user", res.User))
+	for _, w := range res.Warnings {
 		a.printProblem(a.env.Stderr, w)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.next_check", "name", acct.Name))
@@ -104,17 +97,18 @@ func readLine(ctx context.Context, r interface{ Read([]byte) (int, error) }) (st
 	}
 }
 
-func (a *app) tokenClaims(pa *parsed) int {
+func (a *runner) tokenClaims(pa *parsed) int {
 	acct, code := a.namedAccount(pa, "token")
 	if code != ExitOK {
 		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	c, p := a.tokens.Claims(ctx, acct)
+	info, p := a.svc.TokenClaims(ctx, acct.Name)
 	if p != nil {
 		return a.fail(p, ExitFailure)
 	}
+	c := info.Claims
 	if a.json {
 		return a.printJSON(map[string]any{
 			"aud": c.Aud, "scp": c.Scp, "roles": c.Roles, "upn": c.UPN,
@@ -135,33 +129,30 @@ func (a *app) tokenClaims(pa *parsed) int {
 	fmt.Fprintf(w, "appid:\t%s\n", c.AppID)
 	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.expires"), c.Exp.Local().Format("2006-01-02 15:04:05"))
 	w.Flush()
-	for _, p := range append([]*status.Problem{oauth.CheckUser(c, acct.Login)}, oauth.CheckScopes(c, acct)...) {
-		if p != nil {
-			a.printProblem(a.env.Stderr, p)
-		}
+	for _, p := range info.Warnings {
+		a.printProblem(a.env.Stderr, p)
 	}
 	return ExitOK
 }
 
 // accessToken is the one place where a token leaves the program: on stdout,
 // for helper programs (mutt, msmtp, ...). Nothing else is printed there.
-func (a *app) accessToken(pa *parsed) int {
+func (a *runner) accessToken(pa *parsed) int {
 	acct, code := a.namedAccount(pa, "access-token")
 	if code != ExitOK {
 		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	tok, p := a.tokens.AccessToken(ctx, acct)
+	tok, p := a.svc.AccessToken(ctx, acct.Name)
 	if p != nil {
 		return a.fail(p, ExitFailure)
 	}
-	a.log.Printf("access token handed out for %s", acct.Name)
 	fmt.Fprintln(a.env.Stdout, tok)
 	return ExitOK
 }
 
-func (a *app) logout(pa *parsed) int {
+func (a *runner) logout(pa *parsed) int {
 	name, code := a.oneName(pa, "logout")
 	if code != ExitOK {
 		return code
@@ -169,10 +160,9 @@ func (a *app) logout(pa *parsed) int {
 	if _, code := a.getAccount(name); code != ExitOK {
 		return code
 	}
-	if p := a.tokens.Logout(context.Background(), name); p != nil {
+	if p := a.svc.Logout(context.Background(), name); p != nil {
 		return a.fail(p, ExitFailure)
 	}
-	a.log.Printf("logged out: %s", name)
 	fmt.Fprintln(a.env.Stdout, a.t("cli.logout.done", "name", name))
 	return ExitOK
 }
@@ -193,41 +183,34 @@ func waitText(d time.Duration) string {
 // consent opens the admin-consent page for the account's app and tenant: an
 // administrator consents once for the whole organisation (AADSTS65001,
 // 90094), then everyone can authorize.
-func (a *app) consent(pa *parsed) int {
+func (a *runner) consent(pa *parsed) int {
 	acct, code := a.namedAccount(pa, "consent")
 	if code != ExitOK {
 		return code
 	}
-	cfg := oauth.ConfigFor(acct, "", a.http)
-	opts := oauth.SignInOptions{
-		Lang:        a.lang,
-		OnURL:       func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t("cli.consent.open_url"), u) },
-		OpenBrowser: a.env.OpenBrowser,
-	}
-	if code := a.browserFlags(pa, &opts); code != ExitOK {
+	bo, code := a.browserFlags(pa, "cli.consent.open_url")
+	if code != ExitOK {
 		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	if p := oauth.AdminConsent(ctx, &cfg, opts); p != nil {
+	if p := a.svc.AdminConsent(ctx, acct.Name, bo); p != nil {
 		return a.fail(p, ExitFailure)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", acct.Name))
 	return ExitOK
 }
 
-// browserFlags applies --no-browser (the address is only printed) and
-// --timeout to a browser round trip.
-func (a *app) browserFlags(pa *parsed, opts *oauth.SignInOptions) int {
-	if pa.bools["no-browser"] {
-		opts.OpenBrowser = func(string) error { return nil }
+// browserFlags reads --no-browser (the address is only printed) and
+// --timeout of a browser round trip; openKey introduces the printed address.
+func (a *runner) browserFlags(pa *parsed, openKey string) (app.BrowserOptions, int) {
+	d, p := app.ParseTimeout(pa.str("timeout"))
+	if p != nil {
+		return app.BrowserOptions{}, a.fail(p, ExitUsage)
 	}
-	if v := pa.str("timeout"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return a.fail(status.New(status.Red, "cli.bad_duration", "value", v), ExitUsage)
-		}
-		opts.Timeout = d
-	}
-	return ExitOK
+	return app.BrowserOptions{
+		Timeout:   d,
+		NoBrowser: pa.bools["no-browser"],
+		OnURL:     func(u string) { fmt.Fprintf(a.env.Stderr, "%s\n  %s\n", a.t(openKey), u) },
+	}, ExitOK
 }

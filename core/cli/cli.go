@@ -9,17 +9,12 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 
-	"mailoauth/core/account"
-	"mailoauth/core/applog"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
-	"mailoauth/core/results"
-	"mailoauth/core/secret"
 	"mailoauth/core/status"
-	"mailoauth/core/tokens"
 	"mailoauth/core/version"
 )
 
@@ -39,7 +34,7 @@ type Env struct {
 	Getenv         func(string) string
 	// Secrets replaces the OS keyring (unit tests only; end-to-end tests use
 	// the real keyring).
-	Secrets secret.Store
+	Secrets app.SecretStore
 	// RootCAs replaces the system trust store for the identity platform and
 	// the mail servers (nil: system store, which honours SSL_CERT_FILE).
 	RootCAs *x509.CertPool
@@ -53,18 +48,14 @@ type Env struct {
 	Context context.Context
 }
 
-type app struct {
+// runner is one run of the command line over the application service.
+type runner struct {
 	env       Env
 	lang      i18n.Lang
 	json      bool
 	verbose   bool
 	configDir string
-	log       *applog.Logger
-	store     *account.Store
-	results   *results.Store
-	secrets   secret.Store
-	http      *http.Client
-	tokens    *tokens.Manager
+	svc       *app.Service
 }
 
 // Main runs one command line and returns the exit code.
@@ -81,7 +72,7 @@ func Main(args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	a := &app{env: env, lang: i18n.Detect()}
+	a := &runner{env: env, lang: i18n.Detect()}
 	cmd, rest, p := splitCommand(args)
 	if p != nil {
 		return a.fail(p, ExitUsage)
@@ -124,8 +115,8 @@ func Main(args []string, env Env) int {
 		if code := a.setup(); code != ExitOK {
 			return code
 		}
-		defer a.log.Close()
-		a.log.Printf("run: %s", strings.Join(cmd, " "))
+		defer a.svc.Close()
+		a.svc.Logf("run: %s", strings.Join(cmd, " "))
 	}
 	return h.run(a, pa)
 }
@@ -133,7 +124,7 @@ func Main(args []string, env Env) int {
 type command struct {
 	flags      flagSpec
 	needsSetup bool
-	run        func(*app, *parsed) int
+	run        func(*runner, *parsed) int
 }
 
 // commands is filled by the files that implement each command.
@@ -203,55 +194,37 @@ func hasHelp(args []string) bool {
 	return false
 }
 
-// setup opens the config dir, the log and the keyring.
-func (a *app) setup() int {
-	dir, err := account.ConfigDir(a.configDir)
-	if err != nil {
-		return a.fail(status.New(status.Red, "cli.config_dir", "dir", a.configDir).Wrap(err), ExitUsage)
+// setup builds the application service: config folder, log, keyring.
+func (a *runner) setup() int {
+	opts := app.Options{ConfigDir: a.configDir, Lang: a.lang, Secrets: a.env.Secrets, RootCAs: a.env.RootCAs, OpenBrowser: a.env.OpenBrowser}
+	if a.verbose {
+		opts.Verbose = a.env.Stderr
 	}
-	a.configDir = dir
-	a.store = account.Open(dir)
-	a.results = results.Open(dir)
-	if logDir, err := applog.Dir(); err == nil {
-		if l, err := applog.Open(logDir); err == nil {
-			a.log = l
-		}
+	svc, p := app.Open(opts)
+	if p != nil {
+		return a.fail(p, ExitUsage)
 	}
-	if a.verbose && a.log != nil {
-		a.log.Verbose = a.env.Stderr
-	}
-	a.secrets = a.env.Secrets
-	if a.secrets == nil {
-		a.secrets = secret.NewKeyring()
-	}
-	a.http = newHTTPClient(a.env.RootCAs)
-	a.tokens = &tokens.Manager{Secrets: a.secrets, Locker: a.store, HTTPClient: a.http}
+	a.svc = svc
+	a.configDir = svc.ConfigDir()
 	return ExitOK
 }
 
 // t renders a catalogue text in the run's language.
-func (a *app) t(key string, args ...string) string {
-	var m i18n.Args
-	if len(args) > 0 {
-		m = i18n.Args{}
-		for i := 0; i+1 < len(args); i += 2 {
-			m[args[i]] = args[i+1]
-		}
-	}
-	return i18n.T(a.lang, key, m)
+func (a *runner) t(key string, args ...string) string {
+	return i18n.T(a.lang, key, i18n.Pairs(args...))
 }
 
 // fail prints a problem — what is wrong, what to do, the raw detail — to
 // stderr (or as JSON with --json) and returns code.
-func (a *app) fail(p *status.Problem, code int) int {
+func (a *runner) fail(p *status.Problem, code int) int {
 	a.printProblem(a.env.Stderr, p)
-	if a.log != nil {
-		a.log.Printf("problem %s: %s", p.Code, p.Error())
+	if a.svc != nil {
+		a.svc.LogProblem(p)
 	}
 	return code
 }
 
-func (a *app) printProblem(w io.Writer, p *status.Problem) {
+func (a *runner) printProblem(w io.Writer, p *status.Problem) {
 	fmt.Fprintf(w, "%s: %s\n", a.t("common.error"), p.Message(a.lang))
 	if fix := p.Fix(a.lang); fix != "" {
 		fmt.Fprintf(w, "%s: %s\n", a.t("common.fix_prefix"), fix)
@@ -261,26 +234,26 @@ func (a *app) printProblem(w io.Writer, p *status.Problem) {
 	}
 }
 
-func (a *app) failAll(ps []*status.Problem, code int) int {
+func (a *runner) failAll(ps []*status.Problem, code int) int {
 	for _, p := range ps {
 		a.printProblem(a.env.Stderr, p)
 	}
 	return code
 }
 
-func (a *app) usage(w io.Writer) {
+func (a *runner) usage(w io.Writer) {
 	fmt.Fprintln(w, a.t("cli.usage"))
 }
 
 func init() {
-	commands["demo"] = command{run: func(a *app, _ *parsed) int {
+	commands["demo"] = command{run: func(a *runner, _ *parsed) int {
 		if a.env.RunGUI != nil {
 			return a.env.RunGUI(a.lang, a.configDir, true)
 		}
 		fmt.Fprintln(a.env.Stderr, a.t("cli.no_gui"))
 		return ExitUsage
 	}}
-	commands["version"] = command{run: func(a *app, _ *parsed) int {
+	commands["version"] = command{run: func(a *runner, _ *parsed) int {
 		fmt.Fprintln(a.env.Stdout, version.String())
 		return ExitOK
 	}}

@@ -194,3 +194,16 @@ func Detect() Lang {
 	}
 	return EN
 }
+
+// Pairs turns key, value, key, value ... into Args (nil for none), the form
+// every caller that renders a text with parameters has at hand.
+func Pairs(kv ...string) Args {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(Args, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"crypto/tls"
@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-// newHTTPClient is the client for the identity platform: proxies from the
-// environment (HTTPS_PROXY, NO_PROXY), TLS 1.2 at least, verification always on.
-func newHTTPClient(roots *x509.CertPool) *http.Client {
+// NewHTTPClient is the one client for the identity platform: proxies from
+// the environment (HTTPS_PROXY, NO_PROXY), TLS 1.2 at least, verification
+// always on. Every use case of both front ends goes through it, so a proxy
+// that works for the CLI works for the window.
+func NewHTTPClient(roots *x509.CertPool) *http.Client {
 	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext,

@@ -1,0 +1,216 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"mailoauth/core/account"
+	"mailoauth/core/oauth"
+	"mailoauth/core/redact"
+	"mailoauth/core/secret"
+	"mailoauth/core/status"
+)
+
+// Accounts lists the stored accounts. A yellow problem (a corrupt file moved
+// aside) comes with the accounts still readable.
+func (s *Service) Accounts() ([]Account, *status.Problem) { return s.store.List() }
+
+// Account loads one account by name.
+func (s *Service) Account(name string) (*Account, *status.Problem) { return s.store.Get(name) }
+
+// Saved is the outcome of adding or updating an account.
+type Saved struct {
+	Account *Account
+	// TenantGiven and Cloud are set when a domain was resolved to the
+	// tenant's GUID (Account.Tenant).
+	TenantGiven, Cloud string
+	// Note is a yellow problem worth showing: the tenant could not be
+	// looked up (offline), so the domain was kept.
+	Note *status.Problem
+}
+
+// Add validates and stores a new account; a domain is resolved to its
+// tenant's GUID. The client secret, if any, goes to the keyring only — and
+// if the keyring refuses it, the account is taken out again so nothing
+// half-made is left behind.
+func (s *Service) Add(ctx context.Context, in Input, clientSecret string) (*Saved, []*status.Problem) {
+	a, sv, probs := s.build(ctx, in)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	a.HasClientSecret = clientSecret != ""
+	if p := needsSecret(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	if p := s.store.Add(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	if clientSecret != "" {
+		if err := s.secrets.Set(ctx, secret.ClientSecretKey(a.Name), clientSecret); err != nil {
+			_ = s.store.Remove(a.Name)
+			return nil, []*status.Problem{problemOf(err)}
+		}
+	}
+	s.log.Printf("account added: %s", a.Name)
+	return sv, nil
+}
+
+// Update replaces an existing account's settings (same name). What the
+// checks learnt (UIDVALIDITY, sent folder) is kept. A new client secret is
+// written only after the account is saved; should the keyring refuse it,
+// the old settings are put back.
+func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*Saved, []*status.Problem) {
+	old, p := s.store.Get(in.Name)
+	if p != nil {
+		return nil, []*status.Problem{p}
+	}
+	a, sv, probs := s.build(ctx, in)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
+	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
+	if p := needsSecret(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	if p := s.store.Update(a); p != nil {
+		return nil, []*status.Problem{p}
+	}
+	if clientSecret != "" {
+		if err := s.secrets.Set(ctx, secret.ClientSecretKey(a.Name), clientSecret); err != nil {
+			if rp := s.store.Update(old); rp != nil {
+				s.log.Printf("could not put back the settings of %s: %s", a.Name, rp.Error())
+			}
+			return nil, []*status.Problem{problemOf(err)}
+		}
+	}
+	// New settings may need new permissions: the cached access token goes.
+	s.tokens.Forget(a.Name)
+	s.log.Printf("account updated: %s", a.Name)
+	return sv, nil
+}
+
+// build turns input into an account and resolves a tenant domain. An
+// unknown domain stops here; when the lookup cannot be made, the domain
+// stays and Note says so.
+func (s *Service) build(ctx context.Context, in Input) (*Account, *Saved, []*status.Problem) {
+	a, probs := in.Build()
+	if len(probs) > 0 {
+		return nil, nil, probs
+	}
+	sv := &Saved{Account: a}
+	given := a.Tenant
+	d, p := oauth.ResolveTenant(ctx, s.http, a)
+	switch {
+	case p != nil && p.Level == status.Red:
+		return nil, nil, []*status.Problem{p}
+	case p != nil:
+		sv.Note = p
+	case d != nil:
+		sv.TenantGiven, sv.Cloud = given, d.Cloud
+	}
+	return a, sv, nil
+}
+
+// needsSecret is the one home of the rule that app-only access (client
+// credentials) cannot work without a client secret.
+func needsSecret(a *Account) *status.Problem {
+	if a.Flow == account.FlowApp && !a.HasClientSecret {
+		return status.New(status.Red, "cli.app_needs_secret")
+	}
+	return nil
+}
+
+// Remove forgets an account: its keyring entries first — an account entry
+// without secrets is harmless, secrets without an account would be
+// forgotten in the keyring for ever — then the entry.
+func (s *Service) Remove(ctx context.Context, name string) *status.Problem {
+	if _, p := s.store.Get(name); p != nil {
+		return p
+	}
+	if err := secret.DeleteAccount(ctx, s.secrets, name); err != nil {
+		return problemOf(err)
+	}
+	s.tokens.Forget(name)
+	if p := s.store.Remove(name); p != nil {
+		return p
+	}
+	if p := s.results.Forget(name); p != nil {
+		s.log.Printf("could not forget the results of %s: %s", name, p.Error())
+	}
+	s.log.Printf("account removed: %s", name)
+	return nil
+}
+
+// RemoveAll forgets every account with its keyring entries, then the logs.
+func (s *Service) RemoveAll(ctx context.Context) *status.Problem {
+	list, p := s.store.List()
+	if p != nil && p.Level == status.Red {
+		return p
+	}
+	for _, a := range list {
+		if p := s.Remove(ctx, a.Name); p != nil {
+			return p
+		}
+	}
+	if p := s.results.RemoveAll(); p != nil {
+		return p
+	}
+	s.log.Printf("all accounts removed")
+	if d := s.LogDir(); d != "" {
+		s.log.Close()
+		files, _ := filepath.Glob(filepath.Join(d, "mailoauth.log*"))
+		var errs []error
+		for _, f := range files {
+			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		if err := errors.Join(errs...); err != nil {
+			return status.New(status.Red, "app.remove_logs", "dir", d).WithDetail(err.Error()).Wrap(err)
+		}
+	}
+	return nil
+}
+
+// IsAuthorized reports whether the account has a sign-in in the keyring. A
+// keyring that cannot be read is a problem, never "not authorized".
+func (s *Service) IsAuthorized(ctx context.Context, name string) (bool, *status.Problem) {
+	_, err := s.secrets.Get(ctx, secret.RefreshTokenKey(name))
+	switch {
+	case err == nil:
+		return true, nil
+	case secret.IsNotFound(err):
+		return false, nil
+	}
+	return false, problemOf(err)
+}
+
+// Export writes the accounts, without secrets, to a file.
+func (s *Service) Export(path string) *status.Problem {
+	if p := s.store.Export(path); p != nil {
+		return p
+	}
+	s.log.Printf("accounts exported to %s", path)
+	return nil
+}
+
+// Import adds the accounts of an export file, all or nothing.
+func (s *Service) Import(path string) ([]string, []*status.Problem) {
+	added, probs := s.store.Import(path)
+	if len(added) > 0 {
+		s.log.Printf("imported %d accounts from %s", len(added), path)
+	}
+	return added, probs
+}
+
+// problemOf turns any error into a problem, keeping the cause: a keyring's
+// own problem (locked, unavailable, too large) stays what it is.
+func problemOf(err error) *status.Problem {
+	if p, ok := status.AsProblem(err); ok {
+		return p
+	}
+	return status.New(status.Red, "cli.internal").WithDetail(redact.String(err.Error())).Wrap(err)
+}

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/oauth"
+	"mailoauth/core/status"
+)
+
+// DeviceCode is what the user types on another device, and where.
+type DeviceCode struct {
+	Code, URL string
+	Expires   time.Time
+}
+
+// BrowserOptions shape a round trip through the browser (sign-in, admin
+// consent).
+type BrowserOptions struct {
+	// Timeout bounds the wait for the browser (0: five minutes).
+	Timeout time.Duration
+	// NoBrowser only reports the address (OnURL); nothing is opened.
+	NoBrowser bool
+	// OnURL gets the address, to print or show for opening by hand.
+	OnURL func(url string)
+	// OnWaiting gets the moment the wait ends.
+	OnWaiting func(deadline time.Time)
+}
+
+// AuthorizeOptions shape a sign-in.
+type AuthorizeOptions struct {
+	BrowserOptions
+	// Device signs in with a code on another device (also when the
+	// account's flow says so).
+	Device       bool
+	OnDeviceCode func(DeviceCode)
+	// ReadPasted reads the address the browser ended on, for accounts whose
+	// redirect is Microsoft's nativeclient page.
+	ReadPasted func(ctx context.Context) (string, error)
+}
+
+// Authorized is the outcome of a sign-in.
+type Authorized struct {
+	// User is who signed in, from the token ("" when it names nobody).
+	User string
+	// AppOnly: the account uses the app's own identity; the sign-in proved
+	// the client secret and the app's roles, nobody signed in.
+	AppOnly bool
+	// Warnings: someone other than the login signed in, or the token lacks
+	// a permission an enabled protocol needs.
+	Warnings []*status.Problem
+}
+
+func (s *Service) signInOptions(o BrowserOptions) oauth.SignInOptions {
+	opts := oauth.SignInOptions{Lang: s.lang, OnURL: o.OnURL, OnWaiting: o.OnWaiting, OpenBrowser: s.browser, Timeout: o.Timeout}
+	if o.NoBrowser {
+		opts.OpenBrowser = func(string) error { return nil }
+	}
+	return opts
+}
+
+// Authorize signs the account in and keeps the refresh token in the
+// keyring; it says who signed in and warns about a wrong user or a missing
+// permission.
+func (s *Service) Authorize(ctx context.Context, name string, o AuthorizeOptions) (*Authorized, *status.Problem) {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return nil, p
+	}
+	opts := s.signInOptions(o.BrowserOptions)
+	opts.ReadPasted = o.ReadPasted
+	opts.Device = o.Device
+	if o.OnDeviceCode != nil {
+		opts.OnDeviceCode = func(d *oauth.DeviceCode) {
+			o.OnDeviceCode(DeviceCode{Code: d.UserCode, URL: d.VerificationURI, Expires: d.Expires})
+		}
+	}
+	_, claims, p := s.tokens.Authorize(ctx, a, opts)
+	if p != nil {
+		s.log.Printf("authorize %s failed: %s", a.Name, p.Error())
+		return nil, p
+	}
+	res := &Authorized{User: claims.User(), AppOnly: a.Flow == account.FlowApp}
+	res.Warnings = tokenWarnings(claims, a)
+	s.log.Printf("authorized %s as %s", a.Name, res.User)
+	return res, nil
+}
+
+// tokenWarnings is what a token says against the account: signed in as
+// someone else, or a permission missing for an enabled protocol.
+func tokenWarnings(c oauth.Claims, a *Account) []*status.Problem {
+	var out []*status.Problem
+	if w := oauth.CheckUser(c, a.Login); w != nil && a.Flow != account.FlowApp {
+		out = append(out, w)
+	}
+	return append(out, oauth.CheckScopes(c, a)...)
+}
+
+// NeedsAdminConsent reports whether a sign-in failed because an
+// administrator must consent for the organisation first (then AdminConsent
+// helps).
+func NeedsAdminConsent(p *status.Problem) bool { return oauth.NeedsAdminConsent(p) }
+
+// AdminConsent opens the admin-consent page for the account's app and
+// tenant: an administrator consents once for the whole organisation.
+func (s *Service) AdminConsent(ctx context.Context, name string, o BrowserOptions) *status.Problem {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return p
+	}
+	cfg := oauth.ConfigFor(a, "", s.http)
+	if p := oauth.AdminConsent(ctx, &cfg, s.signInOptions(o)); p != nil {
+		s.log.Printf("admin consent for %s failed: %s", a.Name, p.Error())
+		return p
+	}
+	s.log.Printf("admin consent granted for %s", a.Name)
+	return nil
+}
+
+// Claims are a token's decoded claims, never the token.
+type Claims = oauth.Claims
+
+// TokenInfo is what the current access token says, with the same warnings
+// as after a sign-in.
+type TokenInfo struct {
+	Claims
+	Warnings []*status.Problem
+}
+
+// TokenClaims decodes the account's current access token (fetching one if
+// needed).
+func (s *Service) TokenClaims(ctx context.Context, name string) (*TokenInfo, *status.Problem) {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return nil, p
+	}
+	c, p := s.tokens.Claims(ctx, a)
+	if p != nil {
+		return nil, p
+	}
+	return &TokenInfo{Claims: c, Warnings: tokenWarnings(c, a)}, nil
+}
+
+// AccessToken is the one way a token leaves the program: a fresh access
+// token for helper programs (mutt, msmtp, ...).
+func (s *Service) AccessToken(ctx context.Context, name string) (string, *status.Problem) {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return "", p
+	}
+	tok, p := s.tokens.AccessToken(ctx, a)
+	if p != nil {
+		return "", p
+	}
+	s.log.Printf("access token handed out for %s", a.Name)
+	return tok, nil
+}
+
+// Logout forgets the account's tokens, in the keyring and in memory.
+func (s *Service) Logout(ctx context.Context, name string) *status.Problem {
+	if _, p := s.store.Get(name); p != nil {
+		return p
+	}
+	if p := s.tokens.Logout(ctx, name); p != nil {
+		return p
+	}
+	s.log.Printf("logged out: %s", name)
+	return nil
+}
