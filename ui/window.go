@@ -307,12 +307,15 @@ func (u *Accounts) authorize(name string) {
 			},
 		})
 		fyne.Do(func() {
-			box.SetOnClosed(nil)
 			box.Hide()
-			if p != nil {
-				if ctx.Err() != nil && u.ctx.Err() != nil {
-					return // the window closed
+			if ctx.Err() == context.Canceled {
+				// Cancelled in the dialog, or the window closed.
+				if u.ctx.Err() == nil {
+					u.status.SetText(u.t("ui.canceled"))
 				}
+				return
+			}
+			if p != nil {
 				dialog.ShowInformation(u.t("ui.authorize_failed"), problemText(p, u.lang), u.win)
 				u.status.SetText(p.Message(u.lang))
 				return
@@ -460,7 +463,6 @@ func (u *Accounts) withProgress(title string, limit time.Duration, work func(ctx
 		after := work(ctx)
 		fyne.Do(func() {
 			canceled := ctx.Err() == context.Canceled
-			box.SetOnClosed(nil)
 			box.Hide()
 			bar.Stop()
 			if canceled {
@@ -494,23 +496,27 @@ func (u *Accounts) showReport(text string) {
 	body.Wrapping = fyne.TextWrapOff
 	copyBtn := widget.NewButton(u.t("ui.copy"), func() { fyne.CurrentApp().Clipboard().SetContent(text) })
 	save := widget.NewButton(u.t("ui.save"), func() {
-		dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err == nil && wc == nil {
-				return // the user cancelled
-			}
-			if err == nil {
-				err = writeAll(wc, text)
-			}
-			if err != nil {
-				u.showSaveFailed(err)
-				return
-			}
-			u.status.SetText(u.t("ui.saved", "file", wc.URI().Path()))
-		}, u.win)
+		dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) { u.saveReport(wc, err, text) }, u.win)
 	})
 	d := dialog.NewCustom(u.t("ui.diagnostics"), u.t("ui.close"), container.NewBorder(nil, container.NewHBox(copyBtn, save), nil, nil, body), u.win)
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+}
+
+// saveReport writes the report to the file the user chose; a save that
+// fails is shown, never dropped.
+func (u *Accounts) saveReport(wc fyne.URIWriteCloser, err error, text string) {
+	if err == nil && wc == nil {
+		return // the user cancelled
+	}
+	if err == nil {
+		err = writeAll(wc, text)
+	}
+	if err != nil {
+		u.showSaveFailed(err)
+		return
+	}
+	u.status.SetText(u.t("ui.saved", "file", wc.URI().Path()))
 }
 
 // writeAll writes text and closes wc; either failing is the save failing.

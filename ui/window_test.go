@@ -21,6 +21,8 @@ type fakeService struct {
 	results  []status.Result
 	removed  []string
 	products []string // the product of every Card call
+	// authorized, when set, is what Authorize answers.
+	authorized *app.Authorized
 }
 
 func (f *fakeService) Accounts() ([]account.Account, *status.Problem) { return f.accounts, nil }
@@ -31,6 +33,9 @@ func (f *fakeService) Check(_ context.Context, names []string, _ app.CheckOption
 	return f.results, nil
 }
 func (f *fakeService) Authorize(context.Context, string, app.AuthorizeOptions) (*app.Authorized, *status.Problem) {
+	if f.authorized != nil {
+		return f.authorized, nil
+	}
 	return &app.Authorized{User: "anna@contoso.com"}, nil
 }
 func (f *fakeService) AdminConsent(context.Context, string, app.BrowserOptions) *status.Problem {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"text/template"
@@ -551,6 +552,12 @@ func TestKeyringLocked(t *testing.T) {
 	_, errs, code := h.run("", "authorize", "k")
 	if code != 2 || !strings.Contains(errs, "The keyring is locked") || !strings.Contains(errs, "Unlock your login keyring") {
 		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	// Whether the account is authorized cannot be read from a locked
+	// keyring: it says so instead of a wrong "no".
+	out, errs, code := h.run("", "account", "show", "k")
+	if code != 2 || !strings.Contains(errs, "The keyring is locked") || regexp.MustCompile(`Authorized:\s+no`).MatchString(out) {
+		t.Fatalf("account show with a locked keyring: exit %d:\n%s\n%s", code, out, errs)
 	}
 	h.leakScan()
 }
