@@ -306,9 +306,11 @@ func (u *Accounts) authorize(name string) {
 				})
 			},
 		})
+		// Read before the deferred cancel runs: fyne.Do may run later.
+		canceled := ctx.Err() == context.Canceled
 		fyne.Do(func() {
 			box.Hide()
-			if ctx.Err() == context.Canceled {
+			if canceled {
 				// Cancelled in the dialog, or the window closed.
 				if u.ctx.Err() == nil {
 					u.status.SetText(u.t("ui.canceled"))
@@ -461,8 +463,9 @@ func (u *Accounts) withProgress(title string, limit time.Duration, work func(ctx
 		defer u.running.Done()
 		defer cancel()
 		after := work(ctx)
+		// Read before the deferred cancel runs: fyne.Do may run later.
+		canceled := ctx.Err() == context.Canceled
 		fyne.Do(func() {
-			canceled := ctx.Err() == context.Canceled
 			box.Hide()
 			bar.Stop()
 			if canceled {
