@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"mailoauth/core/account"
 	"mailoauth/core/status"
 )
 
@@ -47,3 +48,7 @@ func ParseRefreshTokenBytes(v string) (int, *status.Problem) {
 	}
 	return n, nil
 }
+
+// ParseClientSecret reads a client secret as pasted: trimmed, bounded in
+// length, no control characters.
+func ParseClientSecret(in string) (string, *status.Problem) { return account.ParseClientSecret(in) }

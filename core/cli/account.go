@@ -54,7 +54,7 @@ func (a *runner) accountAdd(pa *parsed) int {
 			return a.fail(status.New(status.Red, "cli.secret_stdin").Wrap(err), ExitUsage)
 		}
 		var sp *status.Problem
-		if clientSecret, sp = account.ParseClientSecret(line); sp != nil {
+		if clientSecret, sp = app.ParseClientSecret(line); sp != nil {
 			return a.fail(sp, ExitUsage)
 		}
 		if clientSecret == "" {
