@@ -39,7 +39,7 @@ func TestWizardStepGoldens(t *testing.T) {
 	f := &fakeService{results: []status.Result{
 		{Account: "neu", Protocol: "imap", Level: status.Green, Duration: 12 * time.Millisecond},
 		{Account: "neu", Protocol: "pop3", Level: status.Grey},
-		{Account: "neu", Protocol: "smtp", Level: status.Red, Duration: 30 * time.Millisecond, Problem: status.New(status.Red, "mailcheck.smtp.auth_failed", "mailbox", "anna@contoso.com")},
+		{Account: "neu", Protocol: "smtp", Level: status.Red, Duration: 30 * time.Millisecond, Problem: status.New(status.Red, "mailcheck.smtp.auth_failed", "mailbox", "anna@contoso.com", "login", "anna@contoso.com")},
 	}}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(720, 620))
