@@ -10,7 +10,7 @@ import (
 
 // keyLiteral matches message keys written out in Go source: a known area,
 // a dot, and at least one more part.
-var keyLiteral = regexp.MustCompile(`"((?:account|cli|oauth|tokens|mailcheck|secret|entra|card|report|common|lang|ui|results|watch|settings|graph|register)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
+var keyLiteral = regexp.MustCompile(`"((?:account|cli|oauth|tokens|mailcheck|secret|entra|card|report|common|lang|ui|results|watch|settings|graph|appreg)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
 
 // TestEveryKeyUsedInCodeExists scans the Go sources of the program for
 // message keys and fails for any key the catalogue lacks, so a text cannot

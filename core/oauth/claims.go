@@ -101,12 +101,11 @@ func CheckScopes(c Claims, a *account.Account) []*status.Problem {
 	for _, s := range strings.Fields(c.Scp) {
 		have[s] = true
 	}
-	appRole := map[account.Protocol]string{account.IMAP: "IMAP.AccessAsApp", account.POP3: "POP.AccessAsApp", account.SMTP: "SMTP.SendAsApp"}
 	for _, r := range c.Roles {
 		have[r] = true
 	}
 	for _, p := range a.EnabledProtocols() {
-		if !have[ScopeName(p)] && !have[appRole[p]] {
+		if !have[ScopeName(p)] && !have[AppRoleName(p)] {
 			out = append(out, status.New(status.Red, "oauth.missing_scope", "scope", ScopeName(p), "protocol", strings.ToUpper(string(p))))
 		}
 	}

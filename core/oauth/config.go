@@ -21,6 +21,16 @@ var protocolScope = map[account.Protocol]string{
 // ScopeName is the delegated permission a protocol needs.
 func ScopeName(p account.Protocol) string { return protocolScope[p] }
 
+var protocolRole = map[account.Protocol]string{
+	account.IMAP: "IMAP.AccessAsApp",
+	account.POP3: "POP.AccessAsApp",
+	account.SMTP: "SMTP.SendAsApp",
+}
+
+// AppRoleName is the application permission (Exchange Online's app role)
+// a protocol needs for app-only access.
+func AppRoleName(p account.Protocol) string { return protocolRole[p] }
+
 // DelegatedScopes lists the scopes of a sign-in for the given protocols in
 // a cloud: one resource only (Entra refuses two in one token request), plus
 // offline_access for a refresh token and the OpenID scopes to learn the user.

@@ -1,0 +1,309 @@
+package appreg
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+	"mailoauth/core/oauth"
+	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/graph"
+	"mailoauth/core/status"
+)
+
+func startSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{AutoConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+// browser is the stand-in for the system browser: it follows the sign-in
+// address through the sandbox's (auto-consenting) pages to our loopback.
+func browser(hc *http.Client) func(string) error {
+	return func(u string) error {
+		resp, err := hc.Get(u)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	}
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	steps []Progress
+}
+
+func (r *recorder) add(p Progress) { r.mu.Lock(); r.steps = append(r.steps, p); r.mu.Unlock() }
+func (r *recorder) waited() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range r.steps {
+		if p.Waiting {
+			return true
+		}
+	}
+	return false
+}
+
+func options(sb *sandbox.Sandbox, admin string, rec *recorder) *Options {
+	hc := sb.Identity.HTTPClient()
+	return &Options{Authority: sb.Identity.Authority(), Tenant: sb.Identity.TenantID(), Admin: admin, HTTP: hc,
+		SignIn:   oauth.SignInOptions{Lang: i18n.EN, OpenBrowser: browser(hc), Timeout: 30 * time.Second},
+		Progress: rec.add, ReplicationBackoff: 100 * time.Millisecond, ReplicationWait: 20 * time.Second}
+}
+
+func signIn(t *testing.T, opts *Options, access Access) *Session {
+	t.Helper()
+	s, p := SignIn(context.Background(), opts, access)
+	if p != nil {
+		t.Fatalf("admin sign-in: %v", p)
+	}
+	return s
+}
+
+var delegated = Want{Name: "mailoauth", Flow: account.FlowBrowser, Protocols: account.Protocols}
+
+func TestCreateThenRerunIsIdempotent(t *testing.T) {
+	sb := startSandbox(t)
+	rec := &recorder{}
+	s := signIn(t, options(sb, "admin@contoso.example", rec), Write)
+	if s.TenantID != sb.Identity.TenantID() {
+		t.Fatalf("tenant %q", s.TenantID)
+	}
+	res, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p != nil {
+		t.Fatalf("create: %v", p)
+	}
+	if !res.Created || res.ClientID == "" || res.ServicePrincipalID == "" || len(res.Repaired) != 0 {
+		t.Fatalf("result: %+v", res)
+	}
+	app, ok := sb.Identity.LookupApp(res.ClientID)
+	if !ok || !app.Public || app.NoPublicFlows || len(app.Permissions) != 3 || len(app.Consented) < 3 {
+		t.Fatalf("identity app: %+v", app)
+	}
+	rep, p := s.Check(context.Background(), delegated, res.ClientID)
+	if p != nil || len(rep.Findings) != 0 || rep.Level() != status.Green {
+		t.Fatalf("check after create: %v %+v", p, rep)
+	}
+	before := len(sb.Graph.Requests())
+	res2, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p != nil || res2.Created || res2.ClientID != res.ClientID || len(res2.Repaired) != 0 {
+		t.Fatalf("rerun: %v %+v", p, res2)
+	}
+	if n := sb.Graph.AppCount("mailoauth"); n != 1 {
+		t.Fatalf("%d registrations after rerun", n)
+	}
+	for _, r := range sb.Graph.Requests()[before:] {
+		if !strings.HasPrefix(r, "GET ") {
+			t.Errorf("rerun changed something: %s", r)
+		}
+	}
+}
+
+// Each fault of a registration is found with its own text and fix, and
+// repair leaves a registration that checks clean and signs in.
+func TestEachFaultFoundAndRepaired(t *testing.T) {
+	sb := startSandbox(t)
+	s := signIn(t, options(sb, "admin@contoso.example", &recorder{}), WriteAppOnly)
+	for _, tc := range []struct {
+		fault graph.Fault
+		want  string
+		flow  account.Flow
+	}{
+		{graph.FaultRedirectMissing, FaultRedirectMissing, account.FlowBrowser},
+		{graph.FaultRedirectWeb, FaultRedirectWeb, account.FlowBrowser},
+		{graph.FaultPublicFlowsOff, FaultPublicFlowsOff, account.FlowDevice},
+		{graph.FaultPermissionMissing, FaultPermission, account.FlowBrowser},
+		{graph.FaultConsentMissing, FaultConsent, account.FlowBrowser},
+		{graph.FaultDisabled, FaultDisabled, account.FlowBrowser},
+		{graph.FaultDeleted, FaultDeleted, account.FlowBrowser},
+		{graph.FaultNoSP, FaultNoSP, account.FlowBrowser},
+		{graph.FaultMultiTenantNoSP, FaultMultiTenantNoSP, account.FlowBrowser},
+		{graph.FaultSecretExpiring, FaultSecretExpiring, account.FlowApp},
+		{graph.FaultSecretExpired, FaultSecretExpired, account.FlowApp},
+		{graph.FaultRoleMissing, FaultRole, account.FlowApp},
+	} {
+		t.Run(string(tc.fault), func(t *testing.T) {
+			w := Want{Name: "mailoauth-" + string(tc.fault), Flow: tc.flow, Protocols: account.Protocols}
+			var saved []string
+			eo := EnsureOptions{SaveSecret: func(_ context.Context, sec string, _ time.Time) error { saved = append(saved, sec); return nil }}
+			res, p := s.Ensure(context.Background(), w, eo)
+			if p != nil {
+				t.Fatalf("create: %v", p)
+			}
+			if err := sb.Graph.SeedFault(res.ClientID, tc.fault); err != nil {
+				t.Fatal(err)
+			}
+			rep, p := s.Check(context.Background(), w, res.ClientID)
+			if p != nil {
+				t.Fatalf("check: %v", p)
+			}
+			found := false
+			for _, f := range rep.Findings {
+				if f.Fault == tc.want {
+					found = true
+					for _, l := range i18n.Langs {
+						if f.Problem.Message(l) == f.Problem.Code || f.Problem.Fix(l) == "" {
+							t.Errorf("%s: no %s text or fix", f.Problem.Code, l)
+						}
+					}
+					if !f.Repairable {
+						t.Errorf("%s not repairable", f.Fault)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("fault %s not found: %+v", tc.want, rep.Findings)
+			}
+			eo.ClientID = res.ClientID
+			fixed, p := s.Ensure(context.Background(), w, eo)
+			if p != nil {
+				t.Fatalf("repair: %v", p)
+			}
+			if fixed.ClientID != res.ClientID {
+				t.Errorf("repair changed the client ID: %s → %s", res.ClientID, fixed.ClientID)
+			}
+			rep, p = s.Check(context.Background(), w, res.ClientID)
+			if p != nil || len(rep.Findings) != 0 {
+				t.Fatalf("after repair: %v %+v", p, rep.Findings)
+			}
+			app, ok := sb.Identity.LookupApp(res.ClientID)
+			if !ok || app.Disabled {
+				t.Fatalf("identity app after repair: %+v %v", app, ok)
+			}
+			if want := map[bool]int{true: 2, false: 1}[strings.HasPrefix(tc.want, "secret")]; tc.flow == account.FlowApp && len(saved) != want {
+				t.Errorf("%d secrets saved, want %d", len(saved), want)
+			}
+		})
+	}
+}
+
+func TestNonAdminGetsTheRoleMessage(t *testing.T) {
+	sb := startSandbox(t)
+	s := signIn(t, options(sb, "anna@contoso.example", &recorder{}), Write)
+	_, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p == nil || p.Code != "appreg.denied.consent" || p.Level != status.Red {
+		t.Fatalf("problem: %+v", p)
+	}
+	for _, l := range i18n.Langs {
+		if msg := p.Message(l); !strings.Contains(msg, "anna@contoso.example") || !strings.Contains(msg, "Administrator") && !strings.Contains(msg, "administrator") {
+			t.Errorf("%s: %q", l, msg)
+		}
+	}
+	if !strings.Contains(p.Detail, "Authorization_RequestDenied") {
+		t.Errorf("detail: %q", p.Detail)
+	}
+	// An administrator then finishes the half-made registration instead of
+	// making a second one.
+	s2 := signIn(t, options(sb, "admin@contoso.example", &recorder{}), Write)
+	res, p := s2.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p != nil || res.Created || sb.Graph.AppCount("mailoauth") != 1 {
+		t.Fatalf("admin rerun: %v %+v", p, res)
+	}
+}
+
+func TestReplicationDelaySurvived(t *testing.T) {
+	sb := startSandbox(t)
+	sb.Graph.SetReplicationDelay(1500 * time.Millisecond)
+	rec := &recorder{}
+	s := signIn(t, options(sb, "admin@contoso.example", rec), Write)
+	res, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p != nil {
+		t.Fatalf("create under replication delay: %v", p)
+	}
+	if !rec.waited() {
+		t.Error("no waiting step reported")
+	}
+	if _, ok := sb.Identity.LookupApp(res.ClientID); !ok {
+		t.Error("sign-in servers do not know the app when Ensure returns")
+	}
+}
+
+func TestReplicationTimeoutIsYellow(t *testing.T) {
+	sb := startSandbox(t)
+	sb.Graph.SetReplicationDelay(time.Hour)
+	opts := options(sb, "admin@contoso.example", &recorder{})
+	opts.ReplicationWait = 500 * time.Millisecond
+	s := signIn(t, opts, Write)
+	_, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p == nil || p.Code != "appreg.replication_timeout" || p.Level != status.Yellow {
+		t.Fatalf("problem: %+v", p)
+	}
+}
+
+func TestAdminClientWithoutConsent(t *testing.T) {
+	sb := startSandbox(t)
+	sb.Identity.RequireAdminConsent(GraphCLIClientID)
+	_, p := SignIn(context.Background(), options(sb, "admin@contoso.example", &recorder{}), Write)
+	if p == nil || p.Code != "appreg.admin_client_consent" {
+		t.Fatalf("problem: %+v", p)
+	}
+	if fix := p.Fix(i18n.EN); !strings.Contains(fix, "--admin-client-id") || !strings.Contains(fix, "adminconsent?client_id="+GraphCLIClientID) {
+		t.Errorf("fix: %q", fix)
+	}
+}
+
+func TestAppOnlyCreate(t *testing.T) {
+	sb := startSandbox(t)
+	s := signIn(t, options(sb, "admin@contoso.example", &recorder{}), WriteAppOnly)
+	var saved string
+	w := Want{Name: "mailoauth-app", Flow: account.FlowApp, Protocols: account.Protocols}
+	res, p := s.Ensure(context.Background(), w, EnsureOptions{SaveSecret: func(_ context.Context, sec string, end time.Time) error {
+		saved = sec
+		if d := time.Until(end); d < 360*24*time.Hour || d > 366*24*time.Hour {
+			t.Errorf("secret lifetime %v", d)
+		}
+		return nil
+	}})
+	if p != nil {
+		t.Fatalf("create: %v", p)
+	}
+	app, _ := sb.Identity.LookupApp(res.ClientID)
+	if len(app.AppRoles) != 3 || saved == "" || !contains(app.Secrets, saved) || !res.SecretAdded {
+		t.Fatalf("app %+v, secret saved %v", app, saved != "")
+	}
+	if sb.Graph.ServicePrincipalID(res.ClientID) != res.ServicePrincipalID {
+		t.Errorf("service principal ID %s", res.ServicePrincipalID)
+	}
+	// Without a place for the secret, app-only refuses to make one.
+	_, p = s.Ensure(context.Background(), Want{Name: "other", Flow: account.FlowApp, Protocols: account.Protocols}, EnsureOptions{})
+	if p == nil || p.Code != "appreg.secret_nowhere" {
+		t.Errorf("problem: %+v", p)
+	}
+}
+
+func TestGraphEndpoints(t *testing.T) {
+	for _, tc := range []struct{ authority, override, base, resource string }{
+		{"https://login.microsoftonline.com", "", "https://graph.microsoft.com", "https://graph.microsoft.com"},
+		{"https://login.microsoftonline.us", "", "https://graph.microsoft.us", "https://graph.microsoft.us"},
+		{"https://login.partner.microsoftonline.cn", "", "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"},
+		{"https://127.0.0.1:8443", "", "https://127.0.0.1:8443", "https://graph.microsoft.com"},
+		{"https://127.0.0.1:8443", "https://127.0.0.1:9000/", "https://127.0.0.1:9000", "https://graph.microsoft.com"},
+	} {
+		b, r := GraphEndpoints(tc.authority, tc.override)
+		if b != tc.base || r != tc.resource {
+			t.Errorf("%s %s: %s %s", tc.authority, tc.override, b, r)
+		}
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
