@@ -244,8 +244,10 @@ func adminSignInProblem(p *status.Problem, cfg *oauth.Config, opts *Options) *st
 	client := cfg.ClientID
 	switch e.AADSTS {
 	case 65001, 90094:
-		link := cfg.AdminConsentURL("http://localhost", "")
-		return status.New(status.Red, "appreg.admin_client_consent", "client", client, "url", link).WithDetail(p.Detail).Wrap(e)
+		q := status.New(status.Red, "appreg.admin_client_consent", "client", client).WithDetail(p.Detail).Wrap(e)
+		// Our own address, not an echoed value: it must stay whole to be opened.
+		q.Args["url"] = cfg.AdminConsentURL("http://localhost", "")
+		return q
 	case 50105:
 		return status.New(status.Red, "appreg.admin_client_assignment", "client", client).WithDetail(p.Detail).Wrap(e)
 	case 53003:
