@@ -397,13 +397,15 @@ func (s *Server) RefreshCount(user string) int {
 	return s.refreshCount[strings.ToLower(user)]
 }
 
-// takeFault returns a matching fault, consuming one use.
+// takeFault returns a matching fault, consuming one use. The browser's
+// authorize page plays only AADSTS faults; HTTP statuses and delays are for
+// the JSON endpoints and stay for them.
 func (s *Server) takeFault(endpoint string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.faults {
 		f := &s.faults[i]
-		if f.Endpoint != endpoint && f.Endpoint != "any" {
+		if f.Endpoint != endpoint && f.Endpoint != "any" || endpoint == "authorize" && f.AADSTS == 0 {
 			continue
 		}
 		got := *f
