@@ -258,3 +258,26 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("8 bytes: %v", p)
 	}
 }
+
+// TestTenantLookupTroubleKeepsTheAccount: when the identity platform has
+// trouble (503, throttling) while a domain is looked up, the account is kept
+// with the domain and a yellow note — it is no usage error and no reason to
+// check the app registration.
+func TestTenantLookupTroubleKeepsTheAccount(t *testing.T) {
+	for _, status503 := range []int{503, 429} {
+		sb, s, _ := sandboxService(t, nil)
+		sb.Identity.SetFault(identity.Fault{Endpoint: "discovery", HTTPStatus: status503, Times: 1})
+		in := input(sb, "d", "anna@contoso.example")
+		in.Tenant = sb.Identity.Authority() + "/contoso.example/"
+		saved, probs := s.Add(context.Background(), in, "")
+		if len(probs) > 0 {
+			t.Fatalf("%d: %v", status503, probs)
+		}
+		if saved.Note == nil || saved.Note.Level != status.Yellow || saved.Note.Code != "oauth.discovery.offline" || saved.Account.Tenant != "contoso.example" {
+			t.Fatalf("%d: note %v, tenant %q", status503, saved.Note, saved.Account.Tenant)
+		}
+		if strings.Contains(saved.Note.Fix("en"), "registration") {
+			t.Errorf("%d: the note sends the user to the app registration: %s", status503, saved.Note.Fix("en"))
+		}
+	}
+}

@@ -54,6 +54,9 @@ func (s *Server) entraError(w http.ResponseWriter, httpStatus, code int, extra s
 }
 
 func (s *Server) openid(w http.ResponseWriter, r *http.Request) {
+	if f, ok := s.takeFault("discovery"); ok && s.answerFault(w, r, f) {
+		return
+	}
 	t := r.PathValue("tenant")
 	if ok, common := s.knownTenant(t); !ok && !common {
 		s.entraError(w, http.StatusBadRequest, 90002, "Tenant '"+t+"' not found.")
