@@ -39,6 +39,18 @@ func (s *Service) Check(ctx context.Context, names []string, o CheckOptions, rep
 	release, busy := s.store.LockRuns(lctx, accountNames(chosen))
 	lcancel()
 	defer release()
+	results := s.run(ctx, chosen, busy, o, report)
+	// The last results last: the window shows them at start, `watch`
+	// compares against them.
+	if _, p := s.results.Record(results); p != nil {
+		s.log.Printf("could not keep the results: %s", p.Error())
+	}
+	return results, nil
+}
+
+// run checks the accounts (whose run locks the caller holds; busy ones get
+// their problem instead of a check) with every result made final.
+func (s *Service) run(ctx context.Context, chosen []Account, busy map[string]*status.Problem, o CheckOptions, report func(status.Result)) []status.Result {
 	jobs := make([]mailcheck.Job, len(chosen))
 	for i := range chosen {
 		acct := &chosen[i]
@@ -68,12 +80,7 @@ func (s *Service) Check(ctx context.Context, names []string, o CheckOptions, rep
 			results[i] = f
 		}
 	}
-	// The last results last: the window shows them at start, `watch`
-	// compares against them.
-	if _, p := s.results.Record(results); p != nil {
-		s.log.Printf("could not keep the results: %s", p.Error())
-	}
-	return results, nil
+	return results
 }
 
 // runLockWait bounds the wait for other runs of the chosen accounts: one

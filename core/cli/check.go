@@ -67,13 +67,6 @@ func (a *runner) check(pa *parsed) int {
 	return status.ExitCode(status.Worst(levels...))
 }
 
-func problemCode(p *status.Problem) string {
-	if p == nil {
-		return ""
-	}
-	return p.Code
-}
-
 func (a *runner) toJSON(r status.Result) checkJSON {
 	j := checkJSON{Account: r.Account, Protocol: r.Protocol, Status: string(r.Level), DurationMS: r.Duration.Milliseconds(), Steps: r.Steps}
 	if r.Problem != nil {
