@@ -2,6 +2,7 @@ package entra
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -62,7 +63,7 @@ func TestEveryCodeHasProblemAndFix(t *testing.T) {
 		if !strings.Contains(p.Detail, "abcd-1234") {
 			t.Errorf("AADSTS%d: correlation ID missing from detail %q", c, p.Detail)
 		}
-		if e, ok := AsError(p); !ok || e.AADSTS != c {
+		if e := (*Error)(nil); !errors.As(p, &e) || e.AADSTS != c {
 			t.Errorf("AADSTS%d: error not kept", c)
 		}
 	}

@@ -97,17 +97,6 @@ func Has(l Lang, key string) bool {
 	return ok
 }
 
-// Keys returns every key of language l, sorted.
-func Keys(l Lang) []string {
-	m := texts(l)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // T renders key in language l. A missing key renders as the key itself so a
 // gap is visible instead of an empty line; the catalogue test keeps this from
 // reaching users.
@@ -144,16 +133,6 @@ func T(l Lang, key string, args Args) string {
 	b.WriteString(s)
 	return b.String()
 }
-
-// Msg is a message key with its parameters, rendered late so that one value
-// can be shown in either language.
-type Msg struct {
-	Key  string
-	Args Args
-}
-
-// In renders the message in language l.
-func (m Msg) In(l Lang) string { return T(l, m.Key, m.Args) }
 
 // Parse turns a --lang value or a locale name (de_DE.UTF-8, en-US) into a Lang.
 func Parse(s string) (Lang, bool) {
