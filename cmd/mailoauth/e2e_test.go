@@ -44,7 +44,7 @@ func TestCLIEndToEnd(t *testing.T) {
 		t.Fatalf("access-token printed %q", tok)
 	}
 
-	// Core II: all green, exit 0; the JSON contract of DESIGN.md.
+	// Core II: all green, exit 0; the JSON that scripts and monitoring read.
 	out := h.must(0, "", "check", "--json")
 	var results []map[string]any
 	if err := json.Unmarshal([]byte(out), &results); err != nil || len(results) != 3 {
@@ -61,7 +61,7 @@ func TestCLIEndToEnd(t *testing.T) {
 		}
 	}
 	h.must(0, "", "send-test", "demo")
-	// The card names the sent folder the check found (seed 000: HELIUM asks for it).
+	// The card names the sent folder the check found (HELIUM 5 asks for it).
 	if c := h.must(0, "", "card", "demo"); !strings.Contains(c, tenantURL) || !strings.Contains(c, "http://localhost") || !strings.Contains(c, "Gesendete Elemente") {
 		t.Errorf("card:\n%s", c)
 	}

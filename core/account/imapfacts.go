@@ -10,8 +10,8 @@ import (
 // INBOX UIDVALIDITY and the sent folder, so the settings card can name the
 // folder and the next check can notice a move. A changed UIDVALIDITY turns
 // the result yellow: the mailbox was moved or rebuilt, and programs that
-// store the last fetched UID must start over or they skip or repeat mail
-// (seed 004). The file is written only when something changed.
+// store the last fetched UID must start over or they skip or repeat mail.
+// The file is written only when something changed.
 func (s *Store) RememberIMAP(r *status.Result) *status.Problem {
 	if r.Protocol != string(IMAP) || r.Level != status.Green {
 		return nil

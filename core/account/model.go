@@ -46,7 +46,9 @@ const (
 	// RedirectLoopback: http://localhost:<port>, captured by our listener.
 	RedirectLoopback Redirect = "loopback"
 	// RedirectNativeClient: https://login.microsoftonline.com/common/oauth2/nativeclient;
-	// the user pastes the final URL (registrations made for seed 004's product).
+	// the user pastes the final URL. Some products' setup guides (Aagon
+	// ACMP) register only this redirect URI, so their app registrations
+	// have no loopback one.
 	RedirectNativeClient Redirect = "nativeclient"
 )
 
@@ -83,7 +85,8 @@ type Account struct {
 	SMTP Server `json:"smtp"`
 
 	// UIDValidity is the INBOX UIDVALIDITY seen at the last IMAP check; a
-	// change means the mailbox was moved or rebuilt (seed 004).
+	// change means the mailbox was moved or rebuilt, and a program that
+	// remembers the last UID it fetched will skip mail.
 	UIDValidity uint32 `json:"uidvalidity,omitempty"`
 	// SentFolder is the IMAP sent folder (SPECIAL-USE \Sent) the last check
 	// found, e.g. "Gesendete Elemente"; products ask for its name.

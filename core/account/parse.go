@@ -50,7 +50,8 @@ func normGUID(in string) (string, bool) {
 }
 
 // ParseTenant accepts a tenant GUID, a verified domain, "organizations" or a
-// login URL as the seed products print them, and returns the authority
+// login URL in the forms mail products print or ask for (with or without
+// /v2.0, a trailing slash, /oauth2/v2.0/…), and returns the authority
 // (scheme://host[:port]) and the tenant.
 func ParseTenant(in string) (authority, tenant string, p *status.Problem) {
 	s := strings.TrimSpace(in)
@@ -89,8 +90,8 @@ func parseTenantURL(s string) (string, string, *status.Problem) {
 	}
 	ip := net.ParseIP(host)
 	if ip == nil && !strings.Contains(host, ".") {
-		// Seed 000: "https://login/microsoftonline.com/<id>/" — a slash typed
-		// for the dot. Offer the URL the user meant.
+		// "https://login/microsoftonline.com/<id>/" — a slash typed for the
+		// dot, as one vendor's setup page (HELIUM 5) prints it. Offer the URL the user meant.
 		suggest := ""
 		segs := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
 		if len(segs) > 0 && strings.Contains(segs[0], ".") {

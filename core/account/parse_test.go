@@ -40,7 +40,7 @@ func TestParseTenantGood(t *testing.T) {
 		{"Contoso.COM", DefaultAuthority, "contoso.com"},
 		{"müller.de", DefaultAuthority, "xn--mller-kva.de"},
 		{"organizations", DefaultAuthority, "organizations"},
-		// The forms the seed products print or ask for.
+		// The forms mail products' setup pages print or ask for.
 		{"https://login.microsoftonline.com/" + guid + "/", DefaultAuthority, guid},
 		{"https://login.microsoftonline.com/" + guid, DefaultAuthority, guid},
 		{"https://login.microsoftonline.com/" + guid + "/v2.0", DefaultAuthority, guid},

@@ -31,7 +31,7 @@ func value(fields []Field, label string) (string, bool) {
 }
 
 // TestProductCards: each product card uses the field names and value forms
-// of that product's own page (shared/seeds), filled from the account.
+// of that product's own setup guide, filled from the account.
 func TestProductCards(t *testing.T) {
 	a := sample(t, "info@contoso.de")
 	login := "https://login.microsoftonline.com/" + tenant

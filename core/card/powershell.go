@@ -8,7 +8,8 @@ import (
 )
 
 // ExchangePowerShell is what an Exchange administrator runs once so that an
-// app-only account (client credentials) may open its mailbox (seed 002):
+// app-only account (client credentials) may open its mailbox — Exchange
+// Online refuses an app-only token for a mailbox until this is done:
 // the app becomes an Exchange service principal, which then gets full
 // access and, for the test mail, SendAs. The values are the account's; the
 // one value we cannot know, the Enterprise application's object ID, stays

@@ -9,8 +9,8 @@ import (
 	"mailoauth/core/mailcheck"
 )
 
-// Product is a mail-using product whose settings page we know (the vendor
-// pages in shared/seeds). Its field labels are the product's own words and
+// Product is a mail-using product whose settings page we know (from its
+// vendor's setup guide). Its field labels are the product's own words and
 // stay as the product shows them, in every language: the helpdesk looks for
 // exactly that label on the product's screen, so they are not catalogue texts.
 type Product struct {
@@ -95,7 +95,8 @@ func security(s account.Server) string {
 	return "SSL/TLS"
 }
 
-// helium5: ERP parameters (seed 000), IMAP filing of sent mail only. The
+// helium5: ERP parameters of HELIUM 5's guide, IMAP filing of sent mail
+// only. The
 // page spells the login URL "https://login/microsoftonline.com/"; that is a
 // typo, the value here is the working one.
 func helium5(a *account.Account, sent string, lang i18n.Lang) []Field {
@@ -113,7 +114,7 @@ func helium5(a *account.Account, sent string, lang i18n.Lang) []Field {
 }
 
 // myfactory: one mailbox per protocol, the same client ID in each, no
-// tenant field (seed 001).
+// tenant field (myfactory's online help).
 func myfactory(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b := &builder{lang: lang}
 	if s := a.IMAP; s.Enabled {
@@ -143,7 +144,8 @@ func myfactory(a *account.Account, _ string, lang i18n.Lang) []Field {
 	return b.out
 }
 
-// divera: alarm server, IMAP with app-only access (seed 002). Its field
+// divera: alarm server, IMAP with app-only access (DIVERA 24/7's guide).
+// Its field
 // "Mandanten-ID" takes the login URL plus tenant, without a trailing slash.
 func divera(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b := &builder{lang: lang}
@@ -161,7 +163,7 @@ func divera(a *account.Account, _ string, lang i18n.Lang) []Field {
 }
 
 // timeSensor: POP3 and SMTP, tenant ID, client ID and client secret once
-// per Kanzlei (seed 003).
+// per Kanzlei (timeSensor LEGAL's guide).
 func timeSensor(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b := &builder{lang: lang}
 	b.add("Provider", "Microsoft 365")
@@ -177,7 +179,7 @@ func timeSensor(a *account.Account, _ string, lang i18n.Lang) []Field {
 }
 
 // acmp: E-Mail Service of the ACMP server, token dialog with the client ID
-// and the account type; no tenant field (seed 004).
+// and the account type; no tenant field (Aagon's ACMP guide).
 func acmp(a *account.Account, _ string, lang i18n.Lang) []Field {
 	b := &builder{lang: lang}
 	b.add("Server Informationen: Absender", a.MailboxAddress())

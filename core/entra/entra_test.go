@@ -14,7 +14,9 @@ import (
 	"mailoauth/core/status"
 )
 
-// required are the codes the issue names; each must have its own problem.
+// required are the codes users meet when setting up a mailbox (wrong
+// client type, redirect URI, secret, consent, tenant, cloud, scope,
+// conditional access, expired grants); each must have its own problem.
 var required = []int{7000218, 700025, 50011, 500113, 65001, 90094, 650057, 700016, 90002, 900023,
 	50194, 70011, 28000, 900144, 9002313, 54005, 501481, 50076, 50079, 53003, 50105, 70043, 700082, 50173, 90038}
 

@@ -13,7 +13,7 @@ import (
 
 // BenchmarkCheckRun measures wall time of checks against the sandbox with a
 // delay before every server reply (a stand-in for network latency), and
-// reports the ratios the issue asks for:
+// reports how well checks overlap, as ratios:
 //
 //	3proto/slowest     one account, 3 protocols at once vs. the slowest protocol alone
 //	50acct/1acct@64    50 accounts vs. one account, default bound of 64 connections

@@ -76,8 +76,9 @@ func (p *probe) checkIMAP(token string) error {
 	}); err != nil {
 		return err
 	}
-	// The sent folder matters to products that file their sent mail (seed
-	// 000: "Gesendete Elemente"); not finding it is not a failure.
+	// The sent folder matters to products that file their sent mail and ask
+	// for its name (in a German mailbox "Gesendete Elemente"); not finding
+	// it is not a failure.
 	p.step("list", func() (string, error) {
 		list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: true}).Collect()
 		if err != nil {

@@ -79,7 +79,9 @@ func DecodeClaims(jwt string) (Claims, error) {
 }
 
 // CheckUser warns when the token belongs to someone other than the
-// account's login — single sign-on picked another Windows user (seed 004).
+// account's login — single sign-on picked the signed-in Windows user
+// instead of the service mailbox's (a helpdesk setting up a mailbox on its
+// own PC gets exactly that).
 func CheckUser(c Claims, login string) *status.Problem {
 	u := c.User()
 	if u == "" || login == "" || strings.EqualFold(u, login) {

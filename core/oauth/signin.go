@@ -76,7 +76,9 @@ func (c *Config) authURL(redirectURI, state, verifier string) string {
 		"code_challenge":        {oauth2.S256ChallengeFromVerifier(verifier)},
 		"code_challenge_method": {"S256"},
 		// select_account: single sign-on must not silently pick the Windows
-		// user when the mailbox belongs to someone else (seed 004).
+		// user when the mailbox belongs to someone else — the helpdesk signs
+		// in on its own PC for a service mailbox, and without the prompt the
+		// token is for the helpdesk user (Aagon's ACMP guide warns of this).
 		"prompt": {"select_account"},
 	}
 	if c.LoginHint != "" {

@@ -45,8 +45,9 @@ func Worst(levels ...Level) Level {
 	return w
 }
 
-// ExitCode maps the worst level of a run to the CLI exit code of DESIGN.md:
-// 0 all enabled green (or nothing to check), 1 yellow, 2 red.
+// ExitCode maps the worst level of a run to the CLI's exit code, which
+// scripts and monitoring read: 0 all enabled green (or nothing to check),
+// 1 yellow, 2 red.
 func ExitCode(worst Level) int {
 	switch worst {
 	case Red:

@@ -227,8 +227,9 @@ func TestAuthorizeAppOnly(t *testing.T) {
 	}
 }
 
-// TestSingleSignOnPickedAnotherUser (seed 004): the consent page signs in
-// as someone else than the account's login; Authorize succeeds, and the
+// TestSingleSignOnPickedAnotherUser: the consent page signs in as someone
+// else than the account's login, as single sign-on does for the Windows
+// user of a helpdesk PC; Authorize succeeds, and the
 // claims show the mismatch.
 func TestSingleSignOnPickedAnotherUser(t *testing.T) {
 	ca, _ := certs.NewCA()

@@ -16,7 +16,8 @@ import (
 const sentFolder, draftsFolder = "Gesendete Elemente", "Entwürfe"
 
 // imapMem holds the mailboxes; each has INBOX, a sent folder with the German
-// name Exchange gives it (seed 000) and drafts.
+// name Exchange gives it in a German mailbox ("Gesendete Elemente", which
+// products such as HELIUM 5 must be told) and drafts.
 type imapMem struct {
 	mu    sync.Mutex
 	users map[string]*imapmemserver.User

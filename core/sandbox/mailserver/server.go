@@ -201,7 +201,9 @@ func (s *Server) maySendAs(delegate, mailbox string) bool {
 }
 
 // MoveMailbox rebuilds the mailbox's INBOX empty, with a new UIDVALIDITY,
-// as Exchange does when a mailbox moves between databases (seed 004).
+// as Exchange does when a mailbox moves between databases or from an
+// on-premises server to Exchange Online; programs that remember the last
+// UID they fetched then skip mail until told.
 func (s *Server) MoveMailbox(mailbox string) {
 	u := s.imap.user(mailbox)
 	u.Delete("INBOX")
