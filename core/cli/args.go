@@ -8,7 +8,7 @@ import (
 
 // flagSpec says which flags a command knows and whether each takes a value.
 // Flags and positional arguments may be mixed in any order, and global flags
-// may stand before or after the sub-command, as DESIGN.md promises.
+// may stand before or after the sub-command: scripts and people write both.
 type flagSpec map[string]bool
 
 // parsed is the result of splitting a command line.

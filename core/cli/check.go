@@ -14,7 +14,8 @@ func init() {
 	commands["send-test"] = command{needsSetup: true, run: (*runner).sendTest, flags: flagSpec{"to": true, "timeout": true}}
 }
 
-// checkJSON is one element of `check --json`, as DESIGN.md fixes it.
+// checkJSON is one element of `check --json`; monitoring parses it, so a
+// field is never renamed or removed, only added.
 type checkJSON struct {
 	Account    string        `json:"account"`
 	Protocol   string        `json:"protocol"`

@@ -1,5 +1,6 @@
-// Package cli is mailoauth's command line: it parses the sub-commands of the
-// CLI contract in DESIGN.md, calls the core packages and renders their
+// Package cli is mailoauth's command line: it parses the sub-commands (a
+// contract scripts and scheduled tasks rely on: names, flags, exit codes and
+// the JSON of check stay stable), calls the core packages and renders their
 // results in German or English. It holds no logic of its own beyond that;
 // cmd/mailoauth only wires it to the process.
 package cli
@@ -18,7 +19,7 @@ import (
 	"mailoauth/core/version"
 )
 
-// Exit codes of DESIGN.md.
+// Exit codes, read by scripts and monitoring; their meaning never changes.
 const (
 	ExitOK      = 0
 	ExitYellow  = 1

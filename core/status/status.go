@@ -75,12 +75,9 @@ type Problem struct {
 // sent far more often than not, and a message must never carry a terminal
 // escape sequence or a page-long paste to the screen.
 func New(level Level, code string, args ...string) *Problem {
-	p := &Problem{Level: level, Code: code}
-	if len(args) > 0 {
-		p.Args = i18n.Args{}
-		for i := 0; i+1 < len(args); i += 2 {
-			p.Args[args[i]] = Echo(args[i+1])
-		}
+	p := &Problem{Level: level, Code: code, Args: i18n.Pairs(args...)}
+	for k, v := range p.Args {
+		p.Args[k] = Echo(v)
 	}
 	return p
 }
