@@ -254,3 +254,12 @@ func RetryAfter(v string, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// AsError finds the Entra error behind a problem, if there is one.
+func AsError(p *status.Problem) (*Error, bool) {
+	if p == nil {
+		return nil, false
+	}
+	e, ok := p.Err.(*Error)
+	return e, ok
+}

@@ -2,7 +2,6 @@ package entra
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -65,7 +64,7 @@ func TestEveryCodeHasProblemAndFix(t *testing.T) {
 		if !strings.Contains(p.Detail, "abcd-1234") {
 			t.Errorf("AADSTS%d: correlation ID missing from detail %q", c, p.Detail)
 		}
-		if e := (*Error)(nil); !errors.As(p, &e) || e.AADSTS != c {
+		if e, ok := AsError(p); !ok || e.AADSTS != c {
 			t.Errorf("AADSTS%d: error not kept", c)
 		}
 	}
