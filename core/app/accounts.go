@@ -86,8 +86,10 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 			return nil, []*status.Problem{problemOf(err)}
 		}
 	}
-	// New settings may need new permissions: the cached access token goes.
-	s.tokens.Forget(a.Name)
+	// New settings may need new permissions: the kept access token goes.
+	if err := s.tokens.SettingsChanged(ctx, a.Name); err != nil {
+		s.log.Printf("could not drop the access token of %s: %s", a.Name, problemOf(err).Error())
+	}
 	s.log.Printf("account updated: %s", a.Name)
 	return sv, nil
 }

@@ -54,12 +54,10 @@ func (s *Service) run(ctx context.Context, chosen []Account, busy map[string]*st
 	jobs := make([]mailcheck.Job, len(chosen))
 	for i := range chosen {
 		acct := &chosen[i]
-		jobs[i] = mailcheck.Job{Account: acct, Token: func(ctx context.Context) (string, *status.Problem) {
-			if p := busy[acct.Name]; p != nil {
-				return "", p
-			}
-			return s.tokens.AccessToken(ctx, acct)
-		}}
+		jobs[i] = mailcheck.JobFor(acct, s.tokens)
+		if p := busy[acct.Name]; p != nil {
+			jobs[i].Token = func(context.Context) (string, *status.Problem) { return "", p }
+		}
 	}
 	if o.Parallel <= 0 {
 		o.Parallel = DefaultParallel

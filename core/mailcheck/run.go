@@ -35,6 +35,30 @@ func Check(ctx context.Context, t Target, token string, opt Options) status.Resu
 type Job struct {
 	Account *account.Account
 	Token   func(ctx context.Context) (string, *status.Problem)
+	// Renew, if set, is called at most once per run when a server refuses
+	// the sign-in with the token Token gave: a token reused from a cache
+	// may have been ended early (revoked, permissions changed), and one
+	// fetched anew settles whether the refusal is real.
+	Renew func(ctx context.Context, refused string) (string, *status.Problem)
+}
+
+// Tokens is what a check needs of the token manager (tokens.Manager).
+type Tokens interface {
+	AccessToken(ctx context.Context, a *account.Account) (string, *status.Problem)
+	Renew(ctx context.Context, a *account.Account, refused string) (string, *status.Problem)
+}
+
+// JobFor is the job of checking account a with tokens from ts.
+func JobFor(a *account.Account, ts Tokens) Job {
+	return Job{Account: a,
+		Token: func(ctx context.Context) (string, *status.Problem) { return ts.AccessToken(ctx, a) },
+		Renew: func(ctx context.Context, refused string) (string, *status.Problem) { return ts.Renew(ctx, a, refused) }}
+}
+
+// signInRefused says whether a check failed at the sign-in itself.
+func signInRefused(r status.Result) bool {
+	n := len(r.Steps)
+	return r.Level != status.Green && n > 0 && r.Steps[n-1].Name == "authenticate" && !r.Steps[n-1].OK
 }
 
 // FetchToken gets an account's access token inside the check's timeout and
@@ -129,6 +153,11 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 				}
 				return
 			}
+			timeout := opt.Check.Timeout
+			if timeout <= 0 {
+				timeout = DefaultTimeout
+			}
+			deadline := time.Now().Add(timeout)
 			tok, copt, p := FetchToken(ctx, job.Token, opt.Check)
 			release()
 			if p != nil {
@@ -137,6 +166,13 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 				}
 				return
 			}
+			// One renewal for all protocols of the account, within its
+			// timeout.
+			renew := sync.OnceValues(func() (string, *status.Problem) {
+				rctx, cancel := context.WithDeadline(ctx, deadline)
+				defer cancel()
+				return job.Renew(rctx, tok)
+			})
 			for _, pi := range enabled {
 				proto := account.Protocols[pi]
 				wg.Add(1)
@@ -146,8 +182,21 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 						fail(pi, canceled())
 						return
 					}
-					r := Check(ctx, TargetFor(job.Account, proto), tok, copt)
-					release()
+					defer release()
+					t := TargetFor(job.Account, proto)
+					r := Check(ctx, t, tok, copt)
+					if job.Renew != nil && signInRefused(r) {
+						nt, p := renew()
+						if p != nil {
+							fail(pi, p)
+							return
+						}
+						if rest := time.Until(deadline); nt != tok && rest > 0 {
+							ropt := copt
+							ropt.Timeout = rest
+							r = Check(ctx, t, nt, ropt)
+						}
+					}
 					emit(ji*len(account.Protocols)+pi, r)
 				}()
 			}

@@ -25,13 +25,17 @@ type Store interface {
 // RefreshTokenKey is where an account's refresh token lives.
 func RefreshTokenKey(account string) string { return "account/" + account + "/refresh_token" }
 
+// AccessTokenKey is where an account's current access token lives, with
+// its expiry, so that processes share it for its lifetime.
+func AccessTokenKey(account string) string { return "account/" + account + "/access_token" }
+
 // ClientSecretKey is where an account's client secret lives.
 func ClientSecretKey(account string) string { return "account/" + account + "/client_secret" }
 
 // DeleteAccount removes every secret of an account.
 func DeleteAccount(ctx context.Context, s Store, account string) error {
 	var errs []error
-	for _, k := range []string{RefreshTokenKey(account), ClientSecretKey(account)} {
+	for _, k := range []string{RefreshTokenKey(account), AccessTokenKey(account), ClientSecretKey(account)} {
 		if err := s.Delete(ctx, k); err != nil {
 			errs = append(errs, err)
 		}

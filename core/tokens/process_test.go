@@ -90,6 +90,9 @@ func TestHelperRefreshProcess(t *testing.T) {
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	m := &Manager{Secrets: fileStore{filepath.Join(dir, "keyring.json")}, Locker: account.Open(filepath.Join(dir, "config")),
 		HTTPClient: hc, Now: later}
+	if os.Getenv("MAILOAUTH_TOKENS_CLOCK") == "real" {
+		m.Now = nil // tokens are judged by the real clock: a kept one is reused
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, p := m.AccessToken(ctx, &a); p != nil {
@@ -99,26 +102,38 @@ func TestHelperRefreshProcess(t *testing.T) {
 	fmt.Println("RESULT ok")
 }
 
-// TestSeparateProcessesShareTheRotation: real processes (the GUI, a
-// scheduled check, a mutt helper) refresh the same account at once through
-// one keyring and the account lock. Each holds its access token only in
-// memory, so each refreshes once — and every one of them must get a token:
-// none may redeem a refresh token another has already spent.
-func TestSeparateProcessesShareTheRotation(t *testing.T) {
+// processRun is a keyring and an account lock shared by real processes,
+// with the account authorized once.
+type processRun struct {
+	e       *env
+	dir     string
+	keyring fileStore
+	store   *account.Store
+}
+
+func newProcessRun(t *testing.T) *processRun {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
 	e := setup(t, 0)
 	dir := t.TempDir()
-	keyring := fileStore{filepath.Join(dir, "keyring.json")}
-	store := account.Open(filepath.Join(dir, "config"))
-	m := &Manager{Secrets: keyring, Locker: store, HTTPClient: e.id.HTTPClient()}
-	e.authorize(t, m)
+	r := &processRun{e: e, dir: dir, keyring: fileStore{filepath.Join(dir, "keyring.json")}, store: account.Open(filepath.Join(dir, "config"))}
+	e.authorize(t, r.manager(nil))
 	b, _ := json.Marshal(e.acct)
 	os.WriteFile(filepath.Join(dir, "account.json"), b, 0o600)
 	os.WriteFile(filepath.Join(dir, "ca.pem"), e.id.CAPEM(), 0o600)
+	return r
+}
 
-	const children = 3
+func (r *processRun) manager(now func() time.Time) *Manager {
+	return &Manager{Secrets: r.keyring, Locker: r.store, HTTPClient: r.e.id.HTTPClient(), Now: now}
+}
+
+// race lets children child processes and this one (with here) fetch the
+// account's token at once; every one must get a token.
+func (r *processRun) race(t *testing.T, children int, here *Manager, env ...string) {
+	t.Helper()
 	var wg sync.WaitGroup
 	outs := make([]string, children)
 	for i := range children {
@@ -128,7 +143,7 @@ func TestSeparateProcessesShareTheRotation(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperRefreshProcess$", "-test.v")
-			cmd.Env = append(os.Environ(), "MAILOAUTH_TOKENS_CHILD="+dir)
+			cmd.Env = append(append(os.Environ(), "MAILOAUTH_TOKENS_CHILD="+r.dir), env...)
 			out, err := cmd.CombinedOutput()
 			outs[i] = string(out)
 			if err != nil {
@@ -136,9 +151,7 @@ func TestSeparateProcessesShareTheRotation(t *testing.T) {
 			}
 		}()
 	}
-	// This process joins in too.
-	here := &Manager{Secrets: keyring, Locker: store, HTTPClient: e.id.HTTPClient(), Now: later}
-	if _, p := here.AccessToken(context.Background(), e.acct); p != nil {
+	if _, p := here.AccessToken(context.Background(), r.e.acct); p != nil {
 		t.Errorf("parent: %v", p)
 	}
 	wg.Wait()
@@ -147,7 +160,18 @@ func TestSeparateProcessesShareTheRotation(t *testing.T) {
 			t.Errorf("child %d:\n%s", i, out)
 		}
 	}
-	if n := e.id.RefreshCount("anna@contoso.example"); n != children+1 {
+}
+
+// TestSeparateProcessesShareTheRotation: real processes (the GUI, a
+// scheduled check, a mutt helper) refresh the same account at once through
+// one keyring and the account lock. Their clocks say every token has run
+// out, so each refreshes once — and every one of them must get a token:
+// none may redeem a refresh token another has already spent.
+func TestSeparateProcessesShareTheRotation(t *testing.T) {
+	r := newProcessRun(t)
+	const children = 3
+	r.race(t, children, r.manager(later))
+	if n := r.e.id.RefreshCount("anna@contoso.example"); n != children+1 {
 		t.Errorf("%d refreshes, want %d (one per process)", n, children+1)
 	}
 }

@@ -1,8 +1,9 @@
 // Package tokens is the one place that hands out access tokens, for the CLI
-// and the GUI alike. Refresh tokens live in the keyring (core/secret); access
-// tokens only in memory. A refresh happens under a per-account lock that
-// spans processes, and the rotated refresh token is stored before the new
-// access token is used: the old one is spent the moment Entra answers.
+// and the GUI alike. Refresh tokens live in the keyring (core/secret), and so
+// does the current access token with its expiry: one token request per
+// access-token lifetime, however many processes check the account. A
+// refresh happens under a per-account lock that spans processes, and the
+// rotated refresh token is stored before the new access token is used.
 package tokens
 
 import (
@@ -25,8 +26,11 @@ type Locker interface {
 }
 
 // ReuseMargin: an access token is reused while it is valid for at least this
-// long, so a check never starts with a token that dies halfway.
-const ReuseMargin = 5 * time.Minute
+// long. A check must never start with a token that dies halfway, and
+// Exchange's High Volume Email endpoint refuses tokens that expire within
+// minutes ("501 5.5.127 … Token will expire soon"; sasl-xoauth2 advises at
+// least 600 s).
+const ReuseMargin = 10 * time.Minute
 
 // Manager hands out tokens. The zero value is not usable: set Secrets and
 // Locker.
@@ -37,7 +41,7 @@ type Manager struct {
 	Now        func() time.Time
 
 	mu      sync.Mutex
-	cache   map[string]*oauth.Token
+	cache   map[string]cached
 	flights map[string]*flight
 
 	joined func(name string) // test hook: a caller waits for another's refresh
@@ -57,24 +61,34 @@ func (m *Manager) now() time.Time {
 	return time.Now()
 }
 
-func (m *Manager) cachedLocked(name string) (*oauth.Token, bool) {
-	t, ok := m.cache[name]
-	if !ok || t.Expiry.Sub(m.now()) < ReuseMargin {
-		return nil, false
-	}
-	return t, true
+// cached is an access token held in memory; fresh says it came from the
+// identity platform in this process rather than from the keyring.
+type cached struct {
+	tok   *oauth.Token
+	fresh bool
 }
 
-func (m *Manager) store(name string, t *oauth.Token) {
+func (m *Manager) reusable(t *oauth.Token) bool { return t.Expiry.Sub(m.now()) >= ReuseMargin }
+
+func (m *Manager) cachedLocked(name string) (*oauth.Token, bool) {
+	c, ok := m.cache[name]
+	if !ok || !m.reusable(c.tok) {
+		return nil, false
+	}
+	return c.tok, true
+}
+
+func (m *Manager) store(name string, t *oauth.Token, fresh bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.cache == nil {
-		m.cache = map[string]*oauth.Token{}
+		m.cache = map[string]cached{}
 	}
-	m.cache[name] = t
+	m.cache[name] = cached{t, fresh}
 }
 
-// Forget drops the in-memory access token of an account.
+// Forget drops the in-memory access token of an account (the keyring's
+// stays: see SettingsChanged and Logout).
 func (m *Manager) Forget(name string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -124,13 +138,15 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 		return nil, oauth.Claims{}, p
 	}
 	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+	settings := settingsDigest(a, &cfg)
 	if a.Flow == account.FlowApp {
 		m.Forget(a.Name)
 		tok, p := oauth.ClientCredentials(ctx, &cfg)
 		if p != nil {
 			return nil, oauth.Claims{}, p
 		}
-		m.store(a.Name, tok)
+		m.keepStored(ctx, a.Name, settings, tok)
+		m.store(a.Name, tok, true)
 		claims, _ := oauth.DecodeClaims(tok.AccessToken)
 		return tok, claims, nil
 	}
@@ -153,11 +169,15 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 		return nil, oauth.Claims{}, asProblem(err)
 	}
 	err = m.persist(ctx, a.Name, tok.RefreshToken)
+	if err == nil {
+		// The new sign-in's token replaces whatever the old one left.
+		m.keepStored(ctx, a.Name, settings, tok)
+	}
 	release()
 	if err != nil {
 		return nil, oauth.Claims{}, asProblem(err)
 	}
-	m.store(a.Name, tok)
+	m.store(a.Name, tok, true)
 	claims, _ := oauth.DecodeClaims(tok.AccessToken)
 	return tok, claims, nil
 }
@@ -234,14 +254,11 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 	if p != nil {
 		return "", p
 	}
-	if a.Flow == account.FlowApp {
-		cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
-		tok, p := oauth.ClientCredentials(ctx, &cfg)
-		if p != nil {
-			return "", p
-		}
-		m.store(a.Name, tok)
-		return tok.AccessToken, nil
+	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
+	settings := settingsDigest(a, &cfg)
+	if t := m.loadStored(ctx, a.Name, settings); t != nil {
+		m.store(a.Name, t, false)
+		return t.AccessToken, nil
 	}
 	lctx, lcancel := context.WithTimeout(ctx, LockWait)
 	release, err := m.Locker.LockAccount(lctx, a.Name)
@@ -250,28 +267,63 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 		return "", asProblem(err)
 	}
 	defer release()
-	// Another process may have refreshed while we waited for the lock; its
-	// rotated refresh token is the only one that still works.
-	rt, err := m.Secrets.Get(ctx, secret.RefreshTokenKey(a.Name))
-	if secret.IsNotFound(err) {
-		return "", status.New(status.Yellow, "tokens.not_authorized", "name", a.Name)
+	// Another process may have fetched a token while we waited for the
+	// lock; then it is ours too, and its rotated refresh token is the only
+	// one that still works.
+	if t := m.loadStored(ctx, a.Name, settings); t != nil {
+		m.store(a.Name, t, false)
+		return t.AccessToken, nil
 	}
-	if err != nil {
-		return "", asProblem(err)
-	}
-	redact.Add(rt)
-	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
-	tok, p := oauth.Refresh(ctx, &cfg, rt)
-	if p != nil {
-		return "", p
-	}
-	if tok.RefreshToken != "" && tok.RefreshToken != rt {
-		if err := m.persist(ctx, a.Name, tok.RefreshToken); err != nil {
-			return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(redact.String(err.Error())).Wrap(err)
+	var tok *oauth.Token
+	if a.Flow == account.FlowApp {
+		if tok, p = oauth.ClientCredentials(ctx, &cfg); p != nil {
+			return "", p
+		}
+	} else {
+		rt, err := m.Secrets.Get(ctx, secret.RefreshTokenKey(a.Name))
+		if secret.IsNotFound(err) {
+			return "", status.New(status.Yellow, "tokens.not_authorized", "name", a.Name)
+		}
+		if err != nil {
+			return "", asProblem(err)
+		}
+		redact.Add(rt)
+		if tok, p = oauth.Refresh(ctx, &cfg, rt); p != nil {
+			return "", p
+		}
+		if tok.RefreshToken != "" && tok.RefreshToken != rt {
+			if err := m.persist(ctx, a.Name, tok.RefreshToken); err != nil {
+				return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(redact.String(err.Error())).Wrap(err)
+			}
 		}
 	}
-	m.store(a.Name, tok)
+	m.keepStored(ctx, a.Name, settings, tok)
+	m.store(a.Name, tok, true)
 	return tok.AccessToken, nil
+}
+
+// Renew is for a token that a mail server has just refused: when it came
+// from a cache (this process's or the keyring), it is dropped and a new one
+// fetched — the server may have ended it early (revoked, permissions
+// changed). A token fetched fresh in this process is returned as it is:
+// asking again would only repeat the answer.
+func (m *Manager) Renew(ctx context.Context, a *account.Account, refused string) (string, *status.Problem) {
+	m.mu.Lock()
+	c, ok := m.cache[a.Name]
+	if ok && c.tok.AccessToken == refused {
+		if c.fresh {
+			m.mu.Unlock()
+			return refused, nil
+		}
+		delete(m.cache, a.Name)
+	}
+	m.mu.Unlock()
+	if ok && c.tok.AccessToken == refused {
+		dctx, cancel := context.WithTimeout(ctx, PersistTimeout)
+		_ = m.Secrets.Delete(dctx, secret.AccessTokenKey(a.Name))
+		cancel()
+	}
+	return m.AccessToken(ctx, a)
 }
 
 // Claims returns the decoded claims of the account's current access token.
@@ -290,8 +342,10 @@ func (m *Manager) Claims(ctx context.Context, a *account.Account) (oauth.Claims,
 // Logout forgets the account's tokens, in the keyring and in memory.
 func (m *Manager) Logout(ctx context.Context, name string) *status.Problem {
 	m.Forget(name)
-	if err := m.Secrets.Delete(ctx, secret.RefreshTokenKey(name)); err != nil {
-		return asProblem(err)
+	for _, k := range []string{secret.AccessTokenKey(name), secret.RefreshTokenKey(name)} {
+		if err := m.Secrets.Delete(ctx, k); err != nil {
+			return asProblem(err)
+		}
 	}
 	return nil
 }

@@ -98,6 +98,7 @@ func TestAuthorizeRefreshRotation(t *testing.T) {
 	// Revoked: yellow, re-authorize.
 	e.id.RevokeUser("anna@contoso.example")
 	fresh := e.manager()
+	fresh.Now = later // the kept access token has run out: a refresh is due
 	if _, p := fresh.AccessToken(ctx, e.acct); p == nil || p.Level != status.Yellow || p.Code != "entra.aadsts.50173" {
 		t.Fatalf("revoked: %v", p)
 	} else if strings.Contains(p.Error(), rotated) || strings.Contains(p.Detail, rotated) {
