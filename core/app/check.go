@@ -185,7 +185,7 @@ func (s *Service) Diagnostics(ctx context.Context, name string, timeout time.Dur
 		return "", p
 	}
 	s.log.Printf("diagnostics for %s", a.Name)
-	return report.Diagnostics(a, claims, tokP, results, s.lang, time.Now()), nil
+	return report.Diagnostics(a, claims, tokP, results, s.lang, time.Now()) + report.LogTrouble(s.log.Err(), s.lang), nil
 }
 
 // CardField is one line of a settings card.

@@ -139,7 +139,7 @@ func (l *Logger) fail(err error) {
 // rotating first when s would take the file past its limit.
 func (l *Logger) append(s string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
-	release, lerr := filelock.Lock(ctx, filepath.Join(filepath.Dir(l.path), "mailoauth-log.lock"))
+	release, lerr := filelock.Lock(ctx, l.path+".lock")
 	cancel()
 	if lerr == nil {
 		defer release()

@@ -32,7 +32,7 @@ func TestRedactsAndRotates(t *testing.T) {
 	}
 	l.Close()
 	var total int64
-	files, _ := filepath.Glob(filepath.Join(dir, "mailoauth.log*"))
+	files := logFiles(dir)
 	if len(files) != Keep+1 {
 		t.Errorf("want %d files after rotation, got %v", Keep+1, files)
 	}
@@ -88,7 +88,7 @@ func TestTranscriptSplitSecret(t *testing.T) {
 // lines reads every line of the log and its rotated files.
 func lines(t *testing.T, dir string) (all []string, files []string) {
 	t.Helper()
-	files, _ = filepath.Glob(filepath.Join(dir, "mailoauth.log*"))
+	files = logFiles(dir)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -258,4 +258,16 @@ func TestRotationFailureIsNotSilent(t *testing.T) {
 	if l.Err() == nil || !strings.Contains(verbose.String(), "rotating") {
 		t.Errorf("failure not reported: err %v, verbose %q", l.Err(), verbose.String())
 	}
+}
+
+// logFiles are the log and its rotated files, without the lock file.
+func logFiles(dir string) []string {
+	all, _ := filepath.Glob(filepath.Join(dir, "mailoauth.log*"))
+	var out []string
+	for _, f := range all {
+		if !strings.HasSuffix(f, ".lock") {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -61,3 +61,13 @@ func Diagnostics(a *account.Account, claims *oauth.Claims, tokenProblem *status.
 	// echoed back.
 	return redact.String(b.String())
 }
+
+// LogTrouble is the report's section on a log that could not be written or
+// rotated, "" when there was no trouble: the helpdesk then knows why lines
+// it looks for may be missing from the log.
+func LogTrouble(err error, lang i18n.Lang) string {
+	if err == nil {
+		return ""
+	}
+	return redact.String(fmt.Sprintf("\n== %s ==\n%s\n", i18n.T(lang, "report.log", nil), err.Error()))
+}

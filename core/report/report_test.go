@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -44,5 +45,15 @@ func TestDiagnosticsAndCard(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestLogTrouble(t *testing.T) {
+	if LogTrouble(nil, i18n.EN) != "" {
+		t.Error("a section without trouble")
+	}
+	got := LogTrouble(errors.New("log: rotating mailoauth.log failed, writing on in it: access denied"), i18n.DE)
+	if !strings.Contains(got, "Protokoll") || !strings.Contains(got, "access denied") {
+		t.Errorf("%q", got)
 	}
 }
