@@ -6,7 +6,7 @@ LDFLAGS := -X mailoauth/core/version.Version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: all build test deps lint unit keyring-e2e integration gui-smoke windows wine-smoke demo clean
+.PHONY: all build test deps lint unit fuzz keyring-e2e integration gui-smoke windows wine-smoke demo clean
 
 all: build
 
@@ -31,6 +31,11 @@ lint:
 
 unit:
 	go test -race -count=1 ./...
+
+# Every parser of outside input fuzzed for a short fixed time, one target
+# after another (about 3 minutes; FUZZTIME=30s for longer).
+fuzz:
+	scripts/fuzz.sh
 
 # The end-to-end CLI tests and the real-keyring tests run inside a private
 # D-Bus session with an unlocked gnome-keyring (scripts/with-keyring.sh).
@@ -59,7 +64,7 @@ windows: deps
 wine-smoke: windows
 	scripts/windows/wine-smoke.sh dist/windows /tmp/mailoauth-wine-smoke
 
-test: deps lint unit keyring-e2e integration gui-smoke wine-smoke
+test: deps lint unit fuzz keyring-e2e integration gui-smoke wine-smoke
 
 demo: build
 	bin/mailoauth demo

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
@@ -152,7 +153,8 @@ func parseTenantName(s string) (string, *status.Problem) {
 		return "", bad("tenant", "invalid", s)
 	}
 	d, ok := asciiDomain(s)
-	if !ok {
+	if !ok || !strings.Contains(d, ".") {
+		// "0." has its dot only as the root's: no verified domain.
 		return "", bad("tenant", "invalid", s)
 	}
 	return d, nil
@@ -162,8 +164,17 @@ func parseTenantName(s string) (string, *status.Problem) {
 // and checks label and length limits.
 func asciiDomain(s string) (string, bool) {
 	s = strings.TrimSuffix(s, ".")
+	if !utf8.ValidString(s) {
+		// IDNA turns a broken byte into U+FFFD and encodes that: a name
+		// nobody typed, which the next reading refuses.
+		return "", false
+	}
 	a, err := idna.Lookup.ToASCII(s)
 	if err != nil || a == "" || len(a) > 253 {
+		return "", false
+	}
+	if again, err := idna.Lookup.ToASCII(a); err != nil || again != a {
+		// What we store must read back as itself.
 		return "", false
 	}
 	for _, l := range strings.Split(a, ".") {
@@ -242,7 +253,8 @@ func ParseAddress(field, in string) (string, *status.Problem) {
 		return "", bad(field, "no_domain", s)
 	}
 	d, ok := asciiDomain(domain)
-	if !ok {
+	if !ok || !strings.Contains(d, ".") {
+		// "anna@contoso." has its dot only as the root's.
 		return "", bad(field, "no_domain", s)
 	}
 	if len(local) > MaxLocalPart {

@@ -75,6 +75,8 @@ func TestParseTenantBad(t *testing.T) {
 		"consumers":               "account.tenant.consumers",
 		"anna@contoso.com":        "account.tenant.email",
 		"contoso":                 "account.tenant.invalid",
+		"0.":                      "account.tenant.invalid", // found by FuzzParseTenant: accepted as tenant "0"
+		"0\xbc.0":                 "account.tenant.invalid", // found by FuzzParseTenant: broken UTF-8 stored as xn--0-q10i.0
 		"my tenant.com":           "account.tenant.invalid",
 		"0b3c1a2d-4e5f-6789-abcd": "account.tenant.invalid",
 		"https://login.microsoftonline.com/not a tenant/":     "account.tenant.invalid",
@@ -136,6 +138,7 @@ func TestParseAddress(t *testing.T) {
 		"anna@contoso.com, b@c.de": "account.login.invalid",
 		"anna@@contoso.com":        "account.login.invalid",
 		"anna@cont_oso..com":       "account.login.no_domain",
+		"anna@contoso.":            "account.login.no_domain", // its only dot is the root's
 	}
 	for in, code := range bad {
 		_, p := ParseAddress("login", in)

@@ -250,7 +250,9 @@ func RetryAfter(v string, now time.Time) time.Duration {
 		return time.Duration(min(n, 86400)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		// A date years ahead is bounded to a day like a number of
+		// seconds is; unbounded it read as 70 years.
+		return min(t.Sub(now), 24*time.Hour)
 	}
 	return 0
 }

@@ -195,7 +195,9 @@ func TestTemporary(t *testing.T) {
 	}
 	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{"": 0, "5": 5 * time.Second, "-3": 0, "x": 0, "99999999999": 24 * time.Hour,
-		"Wed, 02 Dec 2026 06:00:30 GMT": 30 * time.Second, "Wed, 02 Dec 2026 05:00:00 GMT": 0} {
+		"Wed, 02 Dec 2026 06:00:30 GMT": 30 * time.Second, "Wed, 02 Dec 2026 05:00:00 GMT": 0,
+		// Found by FuzzParseAnswer: a date decades ahead read as 70 years.
+		"Wed, 21 Oct 2099 07:28:00 GMT": 24 * time.Hour} {
 		if got := RetryAfter(v, now); got != want {
 			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
 		}

@@ -69,6 +69,17 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	if p != nil {
 		return nil, p
 	}
+	return tokenAnswer(code, retryAfter, body, time.Now())
+}
+
+// maxExpiresIn bounds expires_in: Entra's access tokens live 60–90
+// minutes, at most a day with a token lifetime policy. A larger value is a
+// broken answer, and multiplied into a Duration it would overflow into an
+// expiry in the past (or far future) and break the reuse of tokens.
+const maxExpiresIn = 24 * 60 * 60
+
+// tokenAnswer reads the token endpoint's answer received at now.
+func tokenAnswer(code int, retryAfter time.Duration, body []byte, now time.Time) (*Token, *status.Problem) {
 	if code != http.StatusOK {
 		return nil, entra.ParseAnswer(code, retryAfter, body)
 	}
@@ -82,7 +93,8 @@ func (c *Config) postToken(ctx context.Context, form url.Values) (*Token, *statu
 	if secs <= 0 {
 		secs = 3600
 	}
-	t.Expiry = time.Now().Add(time.Duration(secs) * time.Second)
+	secs = min(secs, maxExpiresIn)
+	t.Expiry = now.Add(time.Duration(secs) * time.Second)
 	return t, nil
 }
 

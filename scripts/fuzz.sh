@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of a parser of outside input for a short fixed time,
+# one after another (go test fuzzes one target per run). Total near three
+# minutes with the default FUZZTIME; `make test` calls it. A finding fails
+# the run and is written by go test to the package's testdata/fuzz/<target>/:
+# fix the code, keep that file (it then runs with every `go test`) and add
+# the input to a regular test.
+#   FUZZTIME=30s scripts/fuzz.sh            # longer runs
+#   scripts/fuzz.sh FuzzParseHostPort        # only the named targets
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-11s}
+
+# package target — every parser that reads what a user typed, a file held
+# or a server or the identity platform sent.
+TARGETS=(
+	"./core/account FuzzParseTenant"
+	"./core/account FuzzParseClientID"
+	"./core/account FuzzParseHostPort"
+	"./core/account FuzzParseAddress"
+	"./core/account FuzzStoreLoad"
+	"./core/account FuzzImport"
+	"./core/status FuzzEcho"
+	"./core/entra FuzzParseAnswer"
+	"./core/oauth FuzzTokenAnswer"
+	"./core/oauth FuzzDecodeClaims"
+	"./core/oauth FuzzCallbackQuery"
+	"./core/mailcheck FuzzXOAUTH2Challenge"
+	"./core/mailcheck FuzzClassify"
+)
+
+want=" $* "
+start=$SECONDS
+ran=0
+for entry in "${TARGETS[@]}"; do
+	read -r pkg target <<<"$entry"
+	if [ $# -gt 0 ] && [[ $want != *" $target "* ]]; then
+		continue
+	fi
+	t0=$SECONDS
+	echo "== $target ($pkg, $FUZZTIME)"
+	if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg"; then
+		echo "fuzz: $target found a failing input; it is in ${pkg#./}/testdata/fuzz/$target/" >&2
+		exit 1
+	fi
+	echo "   $target: $((SECONDS - t0)) s"
+	ran=$((ran + 1))
+done
+if [ "$ran" -eq 0 ]; then
+	echo "fuzz: no target named $*" >&2
+	exit 2
+fi
+echo "fuzz: $ran targets, $((SECONDS - start)) s, nothing found"
