@@ -171,7 +171,7 @@ func (a *runner) accountShow(pa *parsed) int {
 		s := acct.Server(p)
 		v := a.t("cli.off")
 		if s.Enabled {
-			v = fmt.Sprintf("%s:%d %s", s.Host, s.Port, strings.ToUpper(string(s.Security)))
+			v = app.ServerText(s) + " " + strings.ToUpper(string(s.Security))
 		}
 		fmt.Fprintf(w, "%s:\t%s\n", strings.ToUpper(string(p)), v)
 	}
