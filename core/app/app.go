@@ -125,7 +125,7 @@ func Open(opts Options) (*Service, *status.Problem) {
 			l.Verbose = opts.Verbose
 		}
 	}
-	s.tokens = &tokens.Manager{Secrets: s.secrets, Locker: s.store, HTTPClient: s.http}
+	s.tokens = &tokens.Manager{Secrets: s.secrets, Locker: s.store, HTTPClient: s.http, Observe: s.observeToken}
 	return s, nil
 }
 

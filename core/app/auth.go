@@ -165,6 +165,9 @@ func (s *Service) Logout(ctx context.Context, name string) *status.Problem {
 	if p := s.tokens.Logout(ctx, name); p != nil {
 		return p
 	}
+	if p := s.results.ForgetToken(name); p != nil {
+		s.log.Printf("could not forget the token health of %s: %s", name, p.Error())
+	}
 	s.log.Printf("logged out: %s", name)
 	return nil
 }

@@ -265,3 +265,60 @@ func AsError(p *status.Problem) (*Error, bool) {
 	e, ok := p.Err.(*Error)
 	return e, ok
 }
+
+// Remedy is what cures an ended sign-in: the action the window offers
+// next to the problem.
+type Remedy string
+
+// The remedies.
+const (
+	// RemedyNone: nothing to offer beyond the problem's fix text.
+	RemedyNone Remedy = ""
+	// RemedyAuthorize: another sign-in cures it ("Authorize again").
+	RemedyAuthorize Remedy = "authorize"
+	// RemedyAdminConsent: an administrator grants consent for the
+	// organisation (the admin-consent page).
+	RemedyAdminConsent Remedy = "admin_consent"
+	// RemedyNewSecret: the app needs a new client secret, stored in the
+	// account.
+	RemedyNewSecret Remedy = "new_secret"
+	// RemedyAdmin: only an administrator can change it in Entra ID (a
+	// Conditional Access policy, a disabled or deleted app); signing in
+	// again would fail the same way. The fix text says what to change.
+	RemedyAdmin Remedy = "admin"
+)
+
+// remedies: the codes by which Entra ends a sign-in that worked before.
+var remedies = map[int]Remedy{
+	50173:   RemedyAuthorize, // password changed, sessions revoked
+	70043:   RemedyAuthorize, // sign-in frequency (Conditional Access)
+	50076:   RemedyAuthorize, // MFA now required
+	50079:   RemedyAuthorize, // MFA registration now required (then sign in)
+	700082:  RemedyAuthorize, // unused for 90 days
+	70000:   RemedyAuthorize, // refresh token not valid
+	65001:   RemedyAdminConsent,
+	90094:   RemedyAdminConsent,
+	7000222: RemedyNewSecret,
+	7000215: RemedyNewSecret,
+	53003:   RemedyAdmin,
+	50105:   RemedyAdmin,
+	7000112: RemedyAdmin,
+	700016:  RemedyAdmin,
+}
+
+// RemedyFor tells the remedy of a problem by its code, so that it works on
+// a problem kept from an earlier run as well ("entra.aadsts.50173").
+func RemedyFor(code string) Remedy {
+	if code == "entra.reauthorize" {
+		return RemedyAuthorize
+	}
+	n, ok := strings.CutPrefix(code, "entra.aadsts.")
+	if !ok {
+		return RemedyNone
+	}
+	c, err := strconv.Atoi(n)
+	if err != nil {
+		return RemedyNone
+	}
+	return remedies[c]
+}

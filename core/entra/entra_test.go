@@ -17,7 +17,8 @@ import (
 // client type, redirect URI, secret, consent, tenant, cloud, scope,
 // conditional access, expired grants); each must have its own problem.
 var required = []int{7000218, 700025, 50011, 500113, 65001, 90094, 650057, 700016, 90002, 900023,
-	50194, 70011, 28000, 900144, 9002313, 54005, 501481, 50076, 50079, 53003, 50105, 70043, 700082, 50173, 90038}
+	50194, 70011, 28000, 900144, 9002313, 54005, 501481, 50076, 50079, 53003, 50105, 70043, 700082, 50173, 90038,
+	7000112, 7000222}
 
 func body(code int) []byte {
 	k := Codes[code]
@@ -201,5 +202,27 @@ func TestTemporary(t *testing.T) {
 		if got := RetryAfter(v, now); got != want {
 			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
 		}
+	}
+}
+
+// The codes by which Entra ends a sign-in that worked: the ones another
+// sign-in cures offer "Authorize again", the others name who must act.
+func TestRemedies(t *testing.T) {
+	for code, want := range map[int]Remedy{
+		50173: RemedyAuthorize, 70043: RemedyAuthorize, 50076: RemedyAuthorize, 50079: RemedyAuthorize, 700082: RemedyAuthorize,
+		65001: RemedyAdminConsent, 53003: RemedyAdmin, 7000112: RemedyAdmin, 700016: RemedyAdmin, 7000222: RemedyNewSecret,
+		90002: RemedyNone,
+	} {
+		p := Parse(400, body(code))
+		if got := RemedyFor(p.Code); got != want {
+			t.Errorf("AADSTS%d (%s): %q, want %q", code, p.Code, got, want)
+		}
+		if want == RemedyAuthorize && p.Level != status.Yellow || (want == RemedyAdmin || want == RemedyNewSecret) && p.Level != status.Red {
+			t.Errorf("AADSTS%d: level %s does not fit remedy %q", code, p.Level, want)
+		}
+	}
+	p := Parse(400, []byte(`{"error":"invalid_grant","error_description":"AADSTS123456: new"}`))
+	if RemedyFor(p.Code) != RemedyAuthorize || RemedyFor("mailcheck.imap.auth_failed") != RemedyNone {
+		t.Error("unknown invalid_grant or a mail problem")
 	}
 }

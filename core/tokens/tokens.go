@@ -39,6 +39,9 @@ type Manager struct {
 	Locker     Locker
 	HTTPClient *http.Client
 	Now        func() time.Time
+	// Observe, if set, is told of every delegated sign-in and every
+	// refresh that worked (token health); app-only accounts have neither.
+	Observe func(Event)
 
 	mu      sync.Mutex
 	cache   map[string]cached
@@ -179,6 +182,7 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 	}
 	m.store(a.Name, tok, true)
 	claims, _ := oauth.DecodeClaims(tok.AccessToken)
+	m.observe(a.Name, Authorized, claims.User())
 	return tok, claims, nil
 }
 
@@ -299,6 +303,9 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 	}
 	m.keepStored(ctx, a.Name, settings, tok)
 	m.store(a.Name, tok, true)
+	if a.Flow != account.FlowApp {
+		m.observe(a.Name, Refreshed, "")
+	}
 	return tok.AccessToken, nil
 }
 

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"time"
+
+	"mailoauth/core/entra"
+	"mailoauth/core/results"
+	"mailoauth/core/status"
+	"mailoauth/core/tokens"
+)
+
+// TokenHealth is an account's sign-in in plain words: when and as whom it
+// was authorized, the last refresh that worked, when it lapses if nothing
+// uses it, an app-only account's client secret expiry, and Notes saying it
+// in the user's words (render each with Message/Fix).
+type TokenHealth = results.Health
+
+// Remedy is what cures a problem that ended a sign-in: the action the
+// window offers beside it.
+type Remedy = entra.Remedy
+
+// The remedies.
+const (
+	RemedyNone         = entra.RemedyNone
+	RemedyAuthorize    = entra.RemedyAuthorize    // "Authorize again"
+	RemedyAdminConsent = entra.RemedyAdminConsent // the admin-consent page
+	RemedyNewSecret    = entra.RemedyNewSecret    // a new client secret (Edit)
+	RemedyAdmin        = entra.RemedyAdmin        // an administrator changes Entra ID; the fix says what
+)
+
+// RemedyFor tells the remedy of a problem (also of one kept from an earlier
+// run: it goes by the code). An account that was never authorized needs
+// a sign-in too.
+func RemedyFor(p *status.Problem) Remedy {
+	if p == nil {
+		return RemedyNone
+	}
+	if p.Code == "tokens.not_authorized" {
+		return RemedyAuthorize
+	}
+	return entra.RemedyFor(p.Code)
+}
+
+// TokenHealth tells the named account's sign-in health.
+func (s *Service) TokenHealth(name string) (TokenHealth, *status.Problem) {
+	a, p := s.store.Get(name)
+	if p != nil {
+		return TokenHealth{}, p
+	}
+	e, p := s.results.Get(name)
+	if p != nil && p.Level == status.Red {
+		return TokenHealth{}, p
+	}
+	return results.HealthOf(a, e, time.Now()), nil
+}
+
+// observeToken keeps what token health needs of each sign-in and refresh.
+// It runs inside the token layer (a refresh holds the account's lock), so
+// it only writes the small results file and logs a failure.
+func (s *Service) observeToken(ev tokens.Event) {
+	var p *status.Problem
+	switch ev.Kind {
+	case tokens.Authorized:
+		p = s.results.RecordAuthorized(ev.Account, ev.User, ev.At)
+	case tokens.Refreshed:
+		p = s.results.RecordRefreshed(ev.Account, ev.At)
+	}
+	if p != nil {
+		s.log.Printf("could not keep the token health of %s: %s", ev.Account, p.Error())
+	}
+}
