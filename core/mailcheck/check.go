@@ -79,8 +79,12 @@ type probe struct {
 	opt      Options
 	res      status.Result
 	answered atomic.Bool
-	conn     net.Conn
-	tw       *redact.Writer // see transcript
+	// hungUp: the check is over and only the goodbye (QUIT, LOGOUT) is
+	// still written; its answer proves nothing, so reads end at once
+	// instead of costing a round trip.
+	hungUp atomic.Bool
+	conn   net.Conn
+	tw     *redact.Writer // see transcript
 }
 
 func newProbe(ctx context.Context, t Target, opt Options) (*probe, context.CancelFunc) {
@@ -191,6 +195,9 @@ type watched struct {
 }
 
 func (w watched) Read(b []byte) (int, error) {
+	if w.p.hungUp.Load() {
+		return 0, io.EOF
+	}
 	n, err := w.Conn.Read(b)
 	if n > 0 {
 		w.p.answered.Store(true)
@@ -199,3 +206,13 @@ func (w watched) Read(b []byte) (int, error) {
 }
 
 func (p *probe) watch(c net.Conn) net.Conn { return watched{c, p} }
+
+// goodbye sends the protocol's farewell without waiting for its answer:
+// the check has proved what it proves, and the server ends the session on
+// the farewell (or on the connection closing) either way.
+func (p *probe) goodbye(send func()) {
+	p.hungUp.Store(true)
+	start := time.Now()
+	send()
+	p.res.Steps = append(p.res.Steps, status.Step{Name: "quit", Duration: time.Since(start), OK: true})
+}

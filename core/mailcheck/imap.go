@@ -40,15 +40,23 @@ func (p *probe) checkIMAP(token string) error {
 		}
 	}
 	defer c.Close()
+	// The greeting often carries the capabilities already (Dovecot's
+	// does); Caps asks only when it did not (Exchange's).
 	var caps imap.CapSet
 	if err := p.step("capability", func() (string, error) {
-		var err error
-		caps, err = c.Capability().Wait()
+		if caps = c.Caps(); caps == nil {
+			// Caps swallows the error of a connection that broke; ask
+			// again to have it.
+			var err error
+			if caps, err = c.Capability().Wait(); err != nil {
+				return "", err
+			}
+		}
 		var names []string
 		for k := range caps {
 			names = append(names, string(k))
 		}
-		return strings.Join(names, " "), err
+		return strings.Join(names, " "), nil
 	}); err != nil {
 		return err
 	}
@@ -65,8 +73,14 @@ func (p *probe) checkIMAP(token string) error {
 	}); err != nil {
 		return p.authError(err, x)
 	}
+	// SELECT and LIST go out together (IMAP pipelines tagged commands);
+	// one round trip answers both. The sent folder matters to products that
+	// file their sent mail and ask for its name (in a German mailbox
+	// "Gesendete Elemente"); not finding it is not a failure.
+	sel := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true})
+	list := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: true})
 	if err := p.step("select", func() (string, error) {
-		d, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+		d, err := sel.Wait()
 		if err != nil {
 			return "", err
 		}
@@ -76,23 +90,20 @@ func (p *probe) checkIMAP(token string) error {
 	}); err != nil {
 		return err
 	}
-	// The sent folder matters to products that file their sent mail and ask
-	// for its name (in a German mailbox "Gesendete Elemente"); not finding
-	// it is not a failure.
 	p.step("list", func() (string, error) {
-		list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: true}).Collect()
+		folders, err := list.Collect()
 		if err != nil {
 			return "", err
 		}
-		for _, m := range list {
+		for _, m := range folders {
 			for _, a := range m.Attrs {
 				if a == imap.MailboxAttrSent {
 					p.res.Info["sent_folder"] = m.Mailbox
 				}
 			}
 		}
-		return fmt.Sprintf("%d folders, sent folder %q", len(list), p.res.Info["sent_folder"]), nil
+		return fmt.Sprintf("%d folders, sent folder %q", len(folders), p.res.Info["sent_folder"]), nil
 	})
-	p.step("logout", func() (string, error) { return "", c.Logout().Wait() })
+	p.goodbye(func() { c.Logout() })
 	return nil
 }

@@ -169,7 +169,7 @@ func (p *probe) checkPOP3(token string) error {
 	}); err != nil {
 		return err
 	}
-	p.step("quit", func() (string, error) { return c.cmd("QUIT") })
+	p.goodbye(func() { c.cmd("QUIT") })
 	return nil
 }
 
