@@ -88,13 +88,20 @@ func (s *Service) Authorize(ctx context.Context, name string, o AuthorizeOptions
 }
 
 // tokenWarnings is what a token says against the account: signed in as
-// someone else, or a permission missing for an enabled protocol.
+// someone else, a permission missing for an enabled protocol, out of its
+// validity — and this computer's clock far off Microsoft's.
 func tokenWarnings(c oauth.Claims, a *Account) []*status.Problem {
 	var out []*status.Problem
 	if w := oauth.CheckUser(c, a.Login); w != nil && a.Flow != account.FlowApp {
 		out = append(out, w)
 	}
-	return append(out, oauth.CheckScopes(c, a)...)
+	out = append(out, oauth.CheckScopes(c, a)...)
+	for _, w := range []*status.Problem{c.ValidAt(time.Now()), oauth.CheckClock()} {
+		if w != nil {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // NeedsAdminConsent reports whether a sign-in failed because an

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/identity"
 )
 
 // TestChecksShareOneAccessToken: each `mailoauth check` is a new process;
@@ -38,5 +41,27 @@ func TestChecksShareOneAccessToken(t *testing.T) {
 	h.sb.Identity.ExpireAccessTokens()
 	if out, errs, code := h.run("", "check", "anna"); code != 1 {
 		t.Fatalf("check after revocation: exit %d, want 1\n%s%s", code, out, errs)
+	}
+}
+
+// TestClockTenMinutesOff: this computer's clock is 10 minutes behind
+// Microsoft's. Tokens are still judged right — checks stay green and reuse
+// the kept token — and `token` says plainly that the clock is off.
+func TestClockTenMinutesOff(t *testing.T) {
+	ahead := func() time.Time { return time.Now().Add(10 * time.Minute) }
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true, Identity: identity.Options{Now: ahead}})
+	const login = "anna@contoso.example"
+	h.addAuthorized("anna", login)
+	for i := range 3 {
+		if out, errs, code := h.run("", "check", "anna"); code != ExitOK {
+			t.Fatalf("check %d: %d\n%s%s", i, code, out, errs)
+		}
+	}
+	if n := h.sb.Identity.RefreshCount(login); n != 0 {
+		t.Errorf("%d token requests with the clock off, want 0", n)
+	}
+	out, errs, code := h.run("", "token", "anna")
+	if code != ExitOK || !strings.Contains(out+errs, "10 min behind") || strings.Contains(out+errs, "valid only from") {
+		t.Fatalf("token: %d\n%s%s", code, out, errs)
 	}
 }

@@ -27,6 +27,7 @@ type Claims struct {
 	AppID             string    `json:"appid,omitempty"`
 	Exp               time.Time `json:"-"`
 	Iat               time.Time `json:"-"`
+	Nbf               time.Time `json:"-"`
 }
 
 // User is the signed-in user's name as the token gives it.
@@ -64,7 +65,7 @@ func DecodeClaims(jwt string) (Claims, error) {
 	}
 	c := Claims{Aud: str("aud"), Scp: str("scp"), UPN: str("upn"), PreferredUsername: str("preferred_username"),
 		UniqueName: str("unique_name"), Name: str("name"), TID: str("tid"), OID: str("oid"), AppID: str("appid"),
-		Exp: num("exp"), Iat: num("iat")}
+		Exp: num("exp"), Iat: num("iat"), Nbf: num("nbf")}
 	switch r := m["roles"].(type) {
 	case []any:
 		for _, x := range r {

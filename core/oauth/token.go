@@ -133,6 +133,7 @@ func (c *Config) postForm(ctx context.Context, target string, form url.Values) (
 		return 0, 0, nil, netProblem(ctx, target, c.proxyFor(req), err)
 	}
 	defer resp.Body.Close()
+	noteServerDate(resp.Header, time.Now())
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return 0, 0, nil, netProblem(ctx, target, "", err)

@@ -298,6 +298,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		g.ServeHTTP(w, r)
 		return
 	}
+	// The Date header tells the time by the sandbox's clock (Options.Now),
+	// as Entra's tells Microsoft's: a test can put the two clocks apart.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 	s.mux.ServeHTTP(w, r)
 }
 

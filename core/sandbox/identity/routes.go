@@ -457,8 +457,8 @@ func (s *Server) clientCredentials(w http.ResponseWriter, r *http.Request, app A
 	s.mu.Lock()
 	s.remember(at)
 	s.mu.Unlock()
-	writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": int(time.Until(exp).Seconds()),
-		"ext_expires_in": int(time.Until(exp).Seconds()), "access_token": at})
+	writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": int(exp.Sub(s.opts.Now()).Seconds()),
+		"ext_expires_in": int(exp.Sub(s.opts.Now()).Seconds()), "access_token": at})
 }
 
 // issue writes a token response; scopes holds permission names and the raw
