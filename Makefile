@@ -17,6 +17,7 @@ deps:
 build: deps
 	mkdir -p bin
 	go build -ldflags "$(LDFLAGS)" -o bin/mailoauth ./cmd/mailoauth
+	CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o bin/mailoauth-cli ./cmd/mailoauth-cli
 
 lint:
 	@bad=$$(gofmt -l cmd core ui assets scripts); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi

@@ -1,18 +1,28 @@
 // Command mailoauth sets up and checks Microsoft 365 mailboxes for IMAP,
 // POP3 and SMTP with OAuth2. This file only wires: the command line lives in
-// core/cli, the window in ui.
+// core/cli, the window in ui. cmd/mailoauth-cli is the same command line
+// without the window.
 package main
 
 import (
+	"io"
 	"os"
 
+	// First import, for its package initialisation before Fyne's (it says why).
+	"mailoauth/cmd/mailoauth/fynelocale"
+	"mailoauth/cmd/mailoauth/winconsole"
 	"mailoauth/core/cli"
 	"mailoauth/core/i18n"
 	"mailoauth/ui"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.Env{RunGUI: func(lang i18n.Lang, configDir string, demo bool) int {
-		return ui.Run(ui.Options{Lang: lang, ConfigDir: configDir, Demo: demo})
-	}}))
+	fynelocale.Restore()
+	args := os.Args[1:]
+	os.Exit(winconsole.Run(args, func(stdout, stderr io.Writer) int {
+		return cli.Main(args, cli.Env{Stdout: stdout, Stderr: stderr, RunGUI: func(lang i18n.Lang, configDir string, demo bool) int {
+			fynelocale.ForWindow(string(lang))
+			return ui.Run(ui.Options{Lang: lang, ConfigDir: configDir, Demo: demo})
+		}})
+	}))
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh [OUTDIR]: mailoauth.exe (GUI subsystem, no console window) and
-# mailoauth-cli.exe (console subsystem, same code) for windows/amd64, cross
+# mailoauth-cli.exe (console subsystem, no Fyne, no cgo) for windows/amd64, cross
 # compiled with Debian's mingw-w64. Icon and version information come from
 # the root FyneApp.toml. The resource object (.syso) must sit in the main
 # package's folder, and go build -overlay does not cover .syso files, so the
@@ -92,12 +92,13 @@ src="$work/src"
 mkdir -p "$src"
 cp -r go.mod go.sum FyneApp.toml cmd core ui assets "$src/"
 ldflags="-s -w -X mailoauth/core/version.Version=$version"
-export CGO_ENABLED=1 GOOS=windows GOARCH=amd64
-syso="$src/cmd/mailoauth/rsrc_windows_amd64.syso"
-cp "$work/mailoauth.syso" "$syso"
-(cd "$src" && go build -ldflags "$ldflags -H=windowsgui" -o "$out/mailoauth.exe" ./cmd/mailoauth)
-cp "$work/mailoauth-cli.syso" "$syso"
-(cd "$src" && go build -ldflags "$ldflags" -o "$out/mailoauth-cli.exe" ./cmd/mailoauth)
+export GOOS=windows GOARCH=amd64
+cp "$work/mailoauth.syso" "$src/cmd/mailoauth/rsrc_windows_amd64.syso"
+(cd "$src" && CGO_ENABLED=1 go build -ldflags "$ldflags -H=windowsgui" -o "$out/mailoauth.exe" ./cmd/mailoauth)
+# The command line without Fyne and without cgo: no OpenGL import, so it
+# starts where no graphics driver is, and it builds in seconds.
+cp "$work/mailoauth-cli.syso" "$src/cmd/mailoauth-cli/rsrc_windows_amd64.syso"
+(cd "$src" && CGO_ENABLED=0 go build -ldflags "$ldflags" -o "$out/mailoauth-cli.exe" ./cmd/mailoauth-cli)
 
 if [ -n "${MAILOAUTH_SIGN_PFX:-}" ]; then
   command -v osslsigncode >/dev/null || { echo "windows: osslsigncode missing" >&2; exit 3; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # wine-smoke.sh DIST OUTDIR: the Windows build under Wine + Xvfb.
-#  - mailoauth-cli.exe --version through a pipe, and the exit codes;
+#  - mailoauth-cli.exe without cgo (no opengl32.dll), --version through a
+#    pipe, and the exit codes; mailoauth.exe prints --version and sends
+#    other commands to mailoauth-cli.exe;
 #  - the Credential Manager path of core/secret (values over 2560 bytes);
 #  - add, authorize (loopback sign-in through the system browser, here a
 #    stand-in xdg-open behind Wine's url.dll) and check --json against the
@@ -66,6 +68,12 @@ file "$dist/mailoauth.exe" | grep -q '(GUI)' || fail "mailoauth.exe is not a GUI
 file "$dist/mailoauth-cli.exe" | grep -q '(console)' || fail "mailoauth-cli.exe is not a console exe"
 ok
 
+step "mailoauth-cli.exe without cgo: no OpenGL in its imports"
+imports=$(x86_64-w64-mingw32-objdump -p "$dist/mailoauth-cli.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | tr '\n' ' ')
+grep -q opengl32 <<<"$imports" && fail "mailoauth-cli.exe imports opengl32.dll ($imports)"
+x86_64-w64-mingw32-objdump -p "$dist/mailoauth.exe" | grep -qi 'DLL Name: opengl32.dll' || fail "mailoauth.exe should import opengl32.dll"
+ok "$imports"
+
 before=$(ls -A "$dist")
 cli() { wine "$dist/mailoauth-cli.exe" "$@"; }
 
@@ -73,6 +81,14 @@ step "mailoauth-cli.exe --version through a pipe"
 v=$(cli --version | cat)
 [ "$v" = "mailoauth $version" ] || fail "--version printed '$v', want 'mailoauth $version'"
 ok "$v"
+
+step "mailoauth.exe --version and --help print; other commands point to the CLI"
+v=$(wine "$dist/mailoauth.exe" --version | cat)
+[ "$v" = "mailoauth $version" ] || fail "mailoauth.exe --version printed '$v'"
+wine "$dist/mailoauth.exe" --help --lang en | grep -q 'mailoauth account add' || fail "mailoauth.exe --help printed no usage"
+set +e; msg=$(wine "$dist/mailoauth.exe" account list --lang en 2>&1 >/dev/null); rc=$?; set -e
+[ "$rc" = 3 ] && grep -q 'mailoauth-cli.exe account list' <<<"$msg" || fail "mailoauth.exe account list: exit $rc, '$msg'"
+ok
 
 step "exit code 3 for a usage error reaches the caller"
 set +e; cli no-such-command >/dev/null 2>&1; rc=$?; set -e
