@@ -77,22 +77,25 @@ type Options struct {
 	// LogDir replaces the log folder (MAILOAUTH_LOG_DIR or the user's cache
 	// folder).
 	LogDir string
+	// EventLog replaces the Windows event log (tests).
+	EventLog OpenEventLog
 }
 
 // Service is the application: every use case of the CLI and the window.
 // It is safe for concurrent use.
 type Service struct {
-	lang    i18n.Lang
-	dir     string
-	logDir  string
-	store   *account.Store
-	results *results.Store
-	secrets secret.Store
-	http    *http.Client
-	tokens  *tokens.Manager
-	log     *applog.Logger
-	roots   *x509.CertPool
-	browser func(string) error
+	lang     i18n.Lang
+	dir      string
+	logDir   string
+	store    *account.Store
+	results  *results.Store
+	secrets  secret.Store
+	http     *http.Client
+	tokens   *tokens.Manager
+	log      *applog.Logger
+	roots    *x509.CertPool
+	browser  func(string) error
+	eventLog OpenEventLog
 
 	mu      sync.Mutex
 	suggest Input // values to prefill the wizard with (the demo's sandbox)
@@ -107,7 +110,7 @@ func Open(opts Options) (*Service, *status.Problem) {
 		return nil, status.New(status.Red, "cli.config_dir", "dir", opts.ConfigDir).WithDetail(err.Error()).Wrap(err)
 	}
 	s := &Service{lang: opts.Lang, dir: dir, store: account.Open(dir), results: results.Open(dir), secrets: opts.Secrets,
-		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir}
+		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir, eventLog: opts.EventLog}
 	if s.secrets == nil {
 		s.secrets = secret.NewKeyring()
 	}

@@ -19,6 +19,9 @@ type CheckOptions struct {
 	Parallel int
 	// Timeout bounds each check (0: the checks' default).
 	Timeout time.Duration
+	// Changed, if set, gets the accounts whose light changed with this run
+	// (nil when the results could not be kept), for WriteEvents.
+	Changed func(map[string]bool)
 }
 
 // Check checks every enabled protocol of the named accounts (all when none
@@ -42,8 +45,12 @@ func (s *Service) Check(ctx context.Context, names []string, o CheckOptions, rep
 	results := s.run(ctx, chosen, busy, o, report)
 	// The last results last: the window shows them at start, `watch`
 	// compares against them.
-	if _, p := s.results.Record(results); p != nil {
+	changes, p := s.results.Record(results)
+	if p != nil {
 		s.log.Printf("could not keep the results: %s", p.Error())
+	}
+	if o.Changed != nil {
+		o.Changed(changedAccounts(changes, p))
 	}
 	return results, nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	commands["check"] = command{needsSetup: true, run: (*runner).check, flags: flagSpec{"parallel": true, "timeout": true}}
+	commands["check"] = command{needsSetup: true, run: (*runner).check, flags: flagSpec{"parallel": true, "timeout": true, "format": true, "event-log": false}}
 	commands["send-test"] = command{needsSetup: true, run: (*runner).sendTest, flags: flagSpec{"to": true, "timeout": true}}
 }
 
@@ -29,6 +29,9 @@ type checkJSON struct {
 }
 
 func (a *runner) check(pa *parsed) int {
+	if code := a.monitorFlags(pa); code != ExitOK {
+		return code
+	}
 	for _, name := range pa.pos {
 		// A name that is no account is a usage error (exit 3), before any
 		// check runs.
@@ -46,7 +49,8 @@ func (a *runner) check(pa *parsed) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	results, p := a.svc.Check(ctx, pa.pos, app.CheckOptions{Parallel: parallel, Timeout: timeout}, nil)
+	var changed map[string]bool
+	results, p := a.svc.Check(ctx, pa.pos, app.CheckOptions{Parallel: parallel, Timeout: timeout, Changed: func(m map[string]bool) { changed = m }}, nil)
 	if p != nil {
 		code := ExitFailure
 		if p.Code == "cli.check.no_accounts" {
@@ -59,6 +63,9 @@ func (a *runner) check(pa *parsed) int {
 	for _, r := range results {
 		levels = append(levels, r.Level)
 		out = append(out, a.toJSON(r))
+	}
+	if code, done := a.monitorReport(results, changed); done {
+		return code
 	}
 	if a.json {
 		a.printJSON(out)

@@ -39,6 +39,8 @@ type Env struct {
 	// RootCAs replaces the system trust store for the identity platform and
 	// the mail servers (nil: system store, which honours SSL_CERT_FILE).
 	RootCAs *x509.CertPool
+	// EventLog replaces the Windows event log (tests).
+	EventLog app.OpenEventLog
 	// OpenBrowser replaces pkg/browser (nil: pkg/browser).
 	OpenBrowser func(url string) error
 	// RunGUI opens the window (cmd/mailoauth wires the ui package in);
@@ -54,6 +56,8 @@ type runner struct {
 	env       Env
 	lang      i18n.Lang
 	json      bool
+	nagios    bool // check --format nagios
+	eventLog  bool // check --event-log
 	verbose   bool
 	configDir string
 	svc       *app.Service
@@ -197,7 +201,8 @@ func hasHelp(args []string) bool {
 
 // setup builds the application service: config folder, log, keyring.
 func (a *runner) setup() int {
-	opts := app.Options{ConfigDir: a.configDir, Lang: a.lang, Secrets: a.env.Secrets, RootCAs: a.env.RootCAs, OpenBrowser: a.env.OpenBrowser}
+	opts := app.Options{ConfigDir: a.configDir, Lang: a.lang, Secrets: a.env.Secrets, RootCAs: a.env.RootCAs, OpenBrowser: a.env.OpenBrowser,
+		EventLog: a.env.EventLog}
 	if a.verbose {
 		opts.Verbose = a.env.Stderr
 	}
@@ -218,10 +223,13 @@ func (a *runner) t(key string, args ...string) string {
 // fail prints a problem — what is wrong, what to do, the raw detail — to
 // stderr (or as JSON with --json) and returns code.
 func (a *runner) fail(p *status.Problem, code int) int {
-	a.printProblem(a.env.Stderr, p)
 	if a.svc != nil {
 		a.svc.LogProblem(p)
 	}
+	if a.nagios {
+		return a.nagiosFailure(p)
+	}
+	a.printProblem(a.env.Stderr, p)
 	return code
 }
 
