@@ -15,6 +15,7 @@ import (
 
 	"mailoauth/core/account"
 	"mailoauth/core/entra"
+	"mailoauth/core/netproxy"
 	"mailoauth/core/redact"
 	"mailoauth/core/status"
 )
@@ -177,6 +178,8 @@ func netProblem(ctx context.Context, target, proxy string, err error) *status.Pr
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		return status.New(status.Yellow, "oauth.canceled").Wrap(err)
+	case netproxy.Problem(err) != nil:
+		return netproxy.Problem(err)
 	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci), errors.As(err, &rh),
 		strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
 		return status.New(status.Red, "oauth.tls", "host", host).WithDetail(detail).Wrap(err)

@@ -13,6 +13,7 @@ import (
 	"mailoauth/core/account"
 	"mailoauth/core/card"
 	"mailoauth/core/i18n"
+	"mailoauth/core/netproxy"
 	"mailoauth/core/oauth"
 	"mailoauth/core/redact"
 	"mailoauth/core/status"
@@ -23,7 +24,10 @@ import (
 // why there is no token.
 func Diagnostics(a *account.Account, claims *oauth.Claims, tokenProblem *status.Problem, results []status.Result, lang i18n.Lang, now time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %s, %s/%s, %s\n\n", i18n.T(lang, "report.title", nil), version.String(), runtime.GOOS, runtime.GOARCH, now.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "%s — %s, %s/%s, %s\n", i18n.T(lang, "report.title", nil), version.String(), runtime.GOOS, runtime.GOARCH, now.UTC().Format(time.RFC3339))
+	// Which proxy the sign-in goes through: the first suspect when it
+	// works in the browser but not here.
+	fmt.Fprintf(&b, "%s\n\n", netproxy.Describe(a.Authority+"/", lang))
 	sent := ""
 	for _, r := range results {
 		if r.Info["sent_folder"] != "" {
