@@ -160,6 +160,9 @@ func (s *Service) RemoveAll(ctx context.Context) *status.Problem {
 	if p := s.results.RemoveAll(); p != nil {
 		return p
 	}
+	if p := s.settings.Remove(); p != nil {
+		return p
+	}
 	s.log.Printf("all accounts removed")
 	if d := s.LogDir(); d != "" {
 		s.log.Close()

@@ -20,6 +20,7 @@ import (
 	"mailoauth/core/mailcheck"
 	"mailoauth/core/results"
 	"mailoauth/core/secret"
+	"mailoauth/core/settings"
 	"mailoauth/core/status"
 	"mailoauth/core/tokens"
 	"mailoauth/core/version"
@@ -89,6 +90,7 @@ type Service struct {
 	logDir   string
 	store    *account.Store
 	results  *results.Store
+	settings *settings.Store
 	secrets  secret.Store
 	http     *http.Client
 	tokens   *tokens.Manager
@@ -109,7 +111,7 @@ func Open(opts Options) (*Service, *status.Problem) {
 	if err != nil {
 		return nil, status.New(status.Red, "cli.config_dir", "dir", opts.ConfigDir).WithDetail(err.Error()).Wrap(err)
 	}
-	s := &Service{lang: opts.Lang, dir: dir, store: account.Open(dir), results: results.Open(dir), secrets: opts.Secrets,
+	s := &Service{lang: opts.Lang, dir: dir, store: account.Open(dir), results: results.Open(dir), settings: settings.Open(dir), secrets: opts.Secrets,
 		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir, eventLog: opts.EventLog}
 	if s.secrets == nil {
 		s.secrets = secret.NewKeyring()
