@@ -329,17 +329,28 @@ func (w *Watcher) start(ctx context.Context, a *account.Account) {
 				w.ended(acct.Name)
 			}
 		}()
-		select {
-		case w.sem <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		defer func() { <-w.sem }()
 		w.runOne(ctx, &acct)
 	}()
 }
 
 func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
+	// Parallel bounds the checks, not the recording: a run waiting for the
+	// results file's lock must not keep the next account from starting.
+	// The run lock is taken only once a slot is free, so queued accounts do
+	// not hold theirs against a scheduled `check` meanwhile.
+	select {
+	case w.sem <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	slot := true
+	freeSlot := func() {
+		if slot {
+			<-w.sem
+			slot = false
+		}
+	}
+	defer freeSlot()
 	if w.opt.TryLock != nil {
 		release, ok, p := w.opt.TryLock(a.Name)
 		if p != nil {
@@ -357,6 +368,7 @@ func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
 		defer release()
 	}
 	rs := w.opt.Check(ctx, a)
+	freeSlot()
 	if ctx.Err() != nil {
 		return
 	}

@@ -84,7 +84,7 @@ type rig struct {
 	maxIn    map[string]int
 }
 
-func newRig(t *testing.T, n int, every time.Duration, tryLock func(string) (func(), bool, *status.Problem), keep bool) *rig {
+func newRig(t *testing.T, n int, every time.Duration, tryLock func(string) (func(), bool, *status.Problem), keep bool, before ...func(*rig)) *rig {
 	r := &rig{t: t, clock: &fakeClock{now: t0}, idle: make(chan time.Time, 1), done: make(chan struct{}),
 		starts: map[string][]time.Time{}, level: map[string]status.Level{}, block: map[string]chan struct{}{},
 		inFlight: map[string]int{}, maxIn: map[string]int{}}
@@ -134,6 +134,9 @@ func newRig(t *testing.T, n int, every time.Duration, tryLock func(string) (func
 	}
 	r.w.ended = func(string) { r.mu.Lock(); r.ended++; r.mu.Unlock() }
 	r.w.idle = func(next time.Time) { r.idle <- next }
+	for _, f := range before {
+		f(r)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() { r.w.Run(ctx); close(r.done) }()
@@ -248,10 +251,8 @@ func TestSpreadOverTheInterval(t *testing.T) {
 // itself: its next turns are skipped until it ends.
 func TestNoOverlapInProcess(t *testing.T) {
 	every := 10 * time.Minute
-	r := newRig(t, 3, every, nil, false)
-	r.mu.Lock()
-	r.block["konto-001"] = make(chan struct{})
-	r.mu.Unlock()
+	// Blocked before the watcher starts: its start check must not finish.
+	r := newRig(t, 3, every, nil, false, func(r *rig) { r.block["konto-001"] = make(chan struct{}) })
 	r.until(t0.Add(2*every+time.Minute), 1)
 	r.do(func() { r.w.CheckNow("konto-001") })
 	r.until(r.clock.Now(), 1)
@@ -358,10 +359,7 @@ func TestPauseResumeCheckAllNowAndOff(t *testing.T) {
 // event, so notifications leave them out.
 func TestChangeEvents(t *testing.T) {
 	every := 15 * time.Minute
-	r := newRig(t, 2, every, nil, true)
-	r.mu.Lock()
-	r.accts[1].Muted = true
-	r.mu.Unlock()
+	r := newRig(t, 2, every, nil, true, func(r *rig) { r.accts[1].Muted = true })
 	r.until(t0, 0)
 	r.mu.Lock()
 	r.changes = nil
@@ -379,5 +377,49 @@ func TestChangeEvents(t *testing.T) {
 		if c.Kind != results.Worse || c.Old != status.Green || c.New != status.Red || c.Notify() != want || c.Muted == want {
 			t.Errorf("change %+v", c)
 		}
+	}
+}
+
+// Check all now of many accounts runs at most Parallel checks at once; the
+// others wait their turn and then run.
+func TestParallelBound(t *testing.T) {
+	gate := make(chan struct{})
+	r := newRig(t, 6, 15*time.Minute, nil, false, func(r *rig) {
+		r.w.sem = make(chan struct{}, 2)
+		for _, a := range r.accts {
+			r.block[a.Name] = gate
+		}
+	})
+	r.until(t0, 6)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		n := 0
+		for _, v := range r.inFlight {
+			n += v
+		}
+		r.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	r.mu.Lock()
+	n := 0
+	for _, v := range r.inFlight {
+		n += v
+	}
+	r.block = map[string]chan struct{}{}
+	r.mu.Unlock()
+	if n != 2 {
+		t.Errorf("%d checks at once, want 2", n)
+	}
+	close(gate)
+	r.settle(0)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished != 6 {
+		t.Errorf("finished %d of 6", r.finished)
 	}
 }
