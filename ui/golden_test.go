@@ -15,25 +15,6 @@ import (
 
 var fixed = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
 
-func TestMainWindowGolden(t *testing.T) {
-	test.NewTempApp(t)
-	a := account.Account{Name: "info", Login: "info@contoso.com", IMAP: account.DefaultServer(account.IMAP),
-		POP3: account.DefaultServer(account.POP3), SMTP: account.DefaultServer(account.SMTP)}
-	f := &fakeService{accounts: []account.Account{a}}
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1000, 500))
-	u := NewAccounts(f, i18n.DE, w)
-	w.SetContent(u.Object)
-	for _, r := range []status.Result{
-		{Account: "info", Protocol: "imap", Level: status.Green, At: fixed},
-		{Account: "info", Protocol: "pop3", Level: status.Yellow, At: fixed, Problem: status.New(status.Yellow, "mailcheck.temporary", "protocol", "POP3")},
-		{Account: "info", Protocol: "smtp", Level: status.Red, At: fixed, Problem: status.New(status.Red, "mailcheck.smtp.auth_disabled_mailbox", "mailbox", "info@contoso.com")},
-	} {
-		u.show(r)
-	}
-	test.AssertRendersToMarkup(t, "main_window.xml", w.Canvas())
-}
-
 func TestWizardStepGoldens(t *testing.T) {
 	test.NewTempApp(t)
 	f := &fakeService{results: []status.Result{

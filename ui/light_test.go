@@ -61,8 +61,8 @@ func TestFiftyAccountsUpdateSafely(t *testing.T) {
 	for {
 		green := 0
 		u.showMu.Lock()
-		for _, r := range u.rows {
-			if r.overall.Level == status.Green {
+		for _, r := range u.all {
+			if r.level() == status.Green {
 				green++
 			}
 		}

@@ -59,11 +59,17 @@ func Run(opts Options) int {
 	u := NewAccounts(svc, opts.Lang, w)
 	w.SetContent(u.Object)
 	w.SetOnClosed(u.Close)
-	w.Resize(fyne.NewSize(1100, 700))
-	if opts.Demo {
+	w.Resize(fyne.NewSize(1280, 760))
+	w.Show()
+	// The kept lights are on screen already; a fresh check of all runs
+	// beside them. With no account at all there is nothing to look at but
+	// the wizard.
+	if len(u.all) == 0 {
+		u.openWizard()
+	} else {
 		u.check(nil)
 	}
-	w.ShowAndRun()
+	a.Run()
 	return 0
 }
 

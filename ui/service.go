@@ -26,6 +26,10 @@ type Service interface {
 	Diagnostics(ctx context.Context, name string, timeout time.Duration) (string, *status.Problem)
 	ExchangePowerShell(name string) (string, *status.Problem)
 	LogDir() string
+	ConfigDir() string
+	LastResults() (map[string]app.LastResult, *status.Problem)
+	SetMuted(name string, muted bool) *status.Problem
+	SetNote(name, note string) *status.Problem
 	Suggest() app.Input
 }
 

@@ -3,13 +3,14 @@ package ui
 import (
 	"context"
 	"net/url"
-	"strings"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,26 +20,31 @@ import (
 	"mailoauth/core/version"
 )
 
-// row is one account in the "Konten verwalten" window.
-type row struct {
-	name    string
-	overall *Light
-	lights  map[string]*Light
-	when    *widget.Label
-	problem *widget.Label
-	results map[string]status.Result
-}
-
-// Accounts is the main window's content: every account with its lights.
+// Accounts is the main window's content: the list of accounts (search,
+// light filter, sort) and beside it the selected account's detail.
 type Accounts struct {
-	svc    Service
-	lang   i18n.Lang
-	win    fyne.Window
-	list   *fyne.Container
-	rows   map[string]*row
-	last   map[string]status.Result // by account/protocol, kept across reloads
-	status *widget.Label
-	stop   *widget.Button
+	svc  Service
+	lang i18n.Lang
+	win  fyne.Window
+	// all is every account with what is known of it; shown is the list's
+	// rows after search, filter and sort.
+	all      []*acctState
+	byName   map[string]*acctState
+	live     map[string]map[string]status.Result // this session's results, kept across reloads
+	shown    []*acctState
+	selected string
+	list     *accountList
+	empty    *widget.Label // "no accounts yet" / "nothing matches"
+	search   *widget.Entry
+	light    *widget.Select
+	order    *widget.Select
+	detail   *detail
+	times    timeFormat
+	status   *widget.Label
+	stop     *widget.Button
+	// onLight is told the tray's light (the worst unmuted) when it may
+	// have changed.
+	onLight func(status.Level)
 	// ctx ends with the window: every sign-in, check and dialog's work
 	// started from it stops then instead of updating dead widgets.
 	ctx   context.Context
@@ -48,9 +54,10 @@ type Accounts struct {
 	checksMu sync.Mutex
 	checks   map[int]context.CancelFunc
 	checkSeq int
-	// showMu guards rows' results: with the GL driver fyne.Do already runs
-	// everything on one goroutine, the test driver does not.
+	// showMu guards the accounts' results: with the GL driver fyne.Do
+	// already runs everything on one goroutine, the test driver does not.
 	showMu     sync.Mutex
+	doMu       sync.Mutex
 	cardChoice *widget.Select // the open settings card's product choice, for tests
 	// running counts background work, so tests (and closing) can wait for it.
 	running sync.WaitGroup
@@ -64,74 +71,200 @@ func tr(lang i18n.Lang, key string, args ...string) string {
 
 func (u *Accounts) t(key string, args ...string) string { return tr(u.lang, key, args...) }
 
-// NewAccounts builds the window content.
+// lightFilters are the light filter's choices in order; "" is every light.
+var lightFilters = []status.Level{"", status.Red, status.Yellow, status.Green, status.Grey}
+
+// NewAccounts builds the window content: the toolbar, the list and the
+// detail, the main menu and the shortcuts.
 func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
-	u := &Accounts{svc: svc, lang: lang, win: win, rows: map[string]*row{}, last: map[string]status.Result{}, checks: map[int]context.CancelFunc{}}
+	u := &Accounts{svc: svc, lang: lang, win: win, byName: map[string]*acctState{}, live: map[string]map[string]status.Result{},
+		checks: map[int]context.CancelFunc{}}
 	u.ctx, u.close = context.WithCancel(context.Background())
-	u.list = container.NewVBox()
 	u.status = widget.NewLabel("")
-	checkAll := widget.NewButton(u.t("ui.check_all"), func() { u.check(nil) })
-	add := widget.NewButton(u.t("ui.add"), u.openWizard)
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	add := widget.NewButtonWithIcon(u.t("ui.add"), theme.ContentAddIcon(), u.openWizard)
 	add.Importance = widget.HighImportance
-	about := widget.NewButton(u.t("ui.about"), func() {
-		dialog.ShowInformation(u.t("ui.about"), u.t("ui.about_text", "version", version.String()), win)
-	})
-	logs := widget.NewButton(u.t("ui.open_logs"), func() {
-		if d := svc.LogDir(); d != "" {
-			if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: d}); err != nil {
-				u.status.SetText(d)
-			}
-		}
-	})
-	wipe := widget.NewButton(u.t("ui.remove_all"), func() {
-		dialog.ShowConfirm(u.t("ui.remove_all"), u.t("ui.remove_all_confirm"), func(ok bool) {
-			if !ok {
-				return
-			}
-			u.stopChecks()
-			// Keyring I/O: a locked keyring can take many seconds.
-			u.background(func(ctx context.Context) {
-				p := svc.RemoveAll(ctx)
-				fyne.Do(func() {
-					if p != nil {
-						u.status.SetText(p.Message(u.lang))
-					}
-					u.Reload()
-				})
-			})
-		}, win)
-	})
-	u.stop = widget.NewButton(u.t("ui.wiz.cancel"), u.stopChecks)
+	checkAll := widget.NewButtonWithIcon(u.t("ui.check_all"), theme.ViewRefreshIcon(), func() { u.check(nil) })
+	u.stop = widget.NewButtonWithIcon(u.t("window.stop"), theme.MediaStopIcon(), u.stopChecks)
 	u.stop.Hide()
-	bar := container.NewHBox(add, checkAll, u.stop, logs, about, wipe)
-	u.Object = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(u.t("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar),
-		u.status, nil, nil, container.NewVScroll(u.list))
+
+	u.search = widget.NewEntry()
+	u.search.SetPlaceHolder(u.t("window.search"))
+	u.search.OnChanged = func(string) { u.refilter() }
+	var lights []string
+	for _, l := range lightFilters {
+		if l == "" {
+			lights = append(lights, u.t("window.filter_all"))
+		} else {
+			lights = append(lights, levelWord(lang, l))
+		}
+	}
+	u.light = widget.NewSelect(lights, func(string) { u.refilter() })
+	u.light.SetSelectedIndex(0)
+	u.order = widget.NewSelect([]string{u.t("window.sort_name"), u.t("window.sort_worst")}, func(string) { u.refilter() })
+	u.order.SetSelectedIndex(0)
+
+	u.list = &accountList{onKey: u.listKey}
+	u.list.Length = func() int { return len(u.shown) }
+	u.list.CreateItem = func() fyne.CanvasObject { return newListRow() }
+	u.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) {
+		u.showMu.Lock()
+		defer u.showMu.Unlock()
+		if id < len(u.shown) {
+			o.(*listRow).set(u.shown[id], u.lang, u.times)
+		}
+	}
+	u.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(u.shown) {
+			u.selected = u.shown[id].acct.Name
+			u.showDetail()
+		}
+	}
+	u.list.ExtendBaseWidget(u.list)
+	u.empty = widget.NewLabel("")
+	u.empty.Wrapping = fyne.TextWrapWord
+	u.empty.Hide()
+	u.detail = newDetail(u)
+
+	bar := container.NewBorder(nil, nil, container.NewHBox(add, checkAll, u.stop), container.NewHBox(u.light, u.order), u.search)
+	split := container.NewHSplit(container.NewStack(u.list, container.NewVBox(u.empty)), u.detail.Object)
+	split.Offset = 0.55
+	u.Object = container.NewBorder(bar, u.status, nil, nil, split)
+	u.setMenu()
+	u.setShortcuts()
 	u.Reload()
 	return u
 }
 
-// Reload rebuilds the list from the store.
+// setMenu puts what is not used every minute into the main menu.
+func (u *Accounts) setMenu() {
+	file := fyne.NewMenu(u.t("window.menu_file"),
+		fyne.NewMenuItem(u.t("ui.open_logs"), func() { u.openFolder(u.svc.LogDir()) }),
+		fyne.NewMenuItem(u.t("ui.remove_all")+" …", u.removeAll),
+	)
+	help := fyne.NewMenu(u.t("window.menu_help"), fyne.NewMenuItem(u.t("ui.about")+" …", u.showAbout))
+	u.win.SetMainMenu(fyne.NewMainMenu(file, help))
+}
+
+// setShortcuts: F5 checks the selection, Ctrl+F goes to the search,
+// Delete removes the selection after asking. The list handles them itself
+// while it has the focus; elsewhere the canvas does, except in a text field
+// (Delete there deletes text).
+func (u *Accounts) setShortcuts() {
+	c := u.win.Canvas()
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) { u.listKey(e) })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		c.Focus(u.search)
+	})
+}
+
+// listKey handles the window's keys; it reports whether it used the key.
+func (u *Accounts) listKey(e *fyne.KeyEvent) bool {
+	switch e.Name {
+	case fyne.KeyF5:
+		if u.selected != "" {
+			u.check([]string{u.selected})
+		}
+		return true
+	case fyne.KeyDelete:
+		if u.selected != "" {
+			u.remove(u.selected)
+		}
+		return true
+	case fyne.KeyDown, fyne.KeyUp:
+		i := u.index(u.selected)
+		switch {
+		case len(u.shown) == 0:
+		case i < 0:
+			u.list.Select(0)
+		case e.Name == fyne.KeyDown && i+1 < len(u.shown):
+			u.list.Select(i + 1)
+		case e.Name == fyne.KeyUp && i > 0:
+			u.list.Select(i - 1)
+		}
+		return true
+	}
+	return false
+}
+
+// index is the row of the named account in the list, -1 when not shown.
+func (u *Accounts) index(name string) int {
+	for i, s := range u.shown {
+		if s.acct.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Reload reads the accounts and the kept results again: the lights of the
+// last checks show at once, before any fresh check.
 func (u *Accounts) Reload() {
 	list, p := u.svc.Accounts()
-	u.list.RemoveAll()
-	u.rows = map[string]*row{}
 	if p != nil {
 		u.status.SetText(p.Message(u.lang))
 	}
-	if len(list) == 0 {
-		u.list.Add(widget.NewLabel(u.t("ui.no_accounts")))
+	kept, kp := u.svc.LastResults()
+	if kp != nil && p == nil {
+		u.status.SetText(kp.Message(u.lang))
 	}
+	u.showMu.Lock()
+	u.all = make([]*acctState, len(list))
+	u.byName = make(map[string]*acctState, len(list))
 	for i := range list {
-		u.list.Add(u.newRow(&list[i]))
+		s := &acctState{acct: list[i], kept: kept[list[i].Name], live: u.live[list[i].Name]}
+		u.all[i] = s
+		u.byName[s.acct.Name] = s
 	}
-	last := make([]status.Result, 0, len(u.last))
-	for _, r := range u.last {
-		last = append(last, r)
+	u.showMu.Unlock()
+	u.refilter()
+}
+
+// refilter applies search, light filter and sort, keeps the selection
+// when its account is still shown, and tells the tray its light.
+func (u *Accounts) refilter() {
+	if u.list == nil || u.order == nil {
+		return // still being built
 	}
-	for _, r := range last {
-		u.show(r)
+	u.showMu.Lock()
+	u.shown = view(u.all, u.search.Text, lightFilters[max(u.light.SelectedIndex(), 0)], u.order.SelectedIndex())
+	total := len(u.all)
+	light := trayLight(u.all)
+	u.showMu.Unlock()
+	switch {
+	case total == 0:
+		u.empty.SetText(u.t("ui.no_accounts"))
+		u.empty.Show()
+	case len(u.shown) == 0:
+		u.empty.SetText(u.t("window.nothing_matches"))
+		u.empty.Show()
+	default:
+		u.empty.Hide()
 	}
 	u.list.Refresh()
+	if i := u.index(u.selected); i >= 0 {
+		u.list.Select(i)
+	} else {
+		u.list.UnselectAll()
+		if u.selected != "" && u.byName[u.selected] == nil {
+			u.selected = ""
+		}
+	}
+	u.showDetail()
+	if u.onLight != nil {
+		u.onLight(light)
+	}
+}
+
+// do runs fn on the UI goroutine. The GL driver runs every fyne.Do on one
+// goroutine; the test driver runs it on the caller's, so doMu gives tests
+// the same one-at-a-time. fn must not wait for another do.
+func (u *Accounts) do(fn func()) {
+	fyne.Do(func() {
+		u.doMu.Lock()
+		defer u.doMu.Unlock()
+		fn()
+	})
 }
 
 // Close ends everything the window started (its sign-ins, checks and
@@ -156,44 +289,10 @@ func (u *Accounts) stopChecks() {
 	}
 }
 
-func (u *Accounts) newRow(a *app.Account) fyne.CanvasObject {
-	r := &row{name: a.Name, overall: newLight(levelWord(u.lang, status.Grey)), lights: map[string]*Light{},
-		when: widget.NewLabel(u.t("ui.never_checked")), problem: widget.NewLabel(""), results: map[string]status.Result{}}
-	r.problem.Wrapping = fyne.TextWrapWord
-	r.problem.Hide()
-	u.rows[a.Name] = r
-	lights := container.NewHBox()
-	for _, p := range app.Protocols {
-		l := newLight(strings.ToUpper(string(p)))
-		if !a.Server(p).Enabled {
-			l.Set(status.Grey, strings.ToUpper(string(p))+" –")
-		}
-		r.lights[string(p)] = l
-		lights.Add(l.Object)
-	}
-	name := widget.NewLabelWithStyle(a.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	buttons := container.NewHBox(
-		widget.NewButton(u.t("ui.check"), func() { u.check([]string{a.Name}) }),
-		widget.NewButton(u.t("ui.authorize"), func() { u.authorize(a.Name) }),
-		widget.NewButton(u.t("ui.edit"), func() { u.openEditor(a) }),
-		widget.NewButton(u.t("ui.card"), func() { u.showCard(a.Name) }),
-		widget.NewButton(u.t("ui.send_test"), func() { u.sendTest(a.Name, a.MailboxAddress()) }),
-		widget.NewButton(u.t("ui.diagnostics"), func() { u.diagnostics(a.Name) }),
-		widget.NewButton(u.t("ui.remove"), func() { u.remove(a.Name) }),
-	)
-	head := container.NewHBox(r.overall.Object, name, widget.NewLabel(a.Login), lights, r.when)
-	return widget.NewCard("", "", container.NewVBox(head, r.problem, buttons))
-}
-
 // check runs the checks off the UI goroutine; lights change as results come.
 func (u *Accounts) check(names []string) {
 	u.status.SetText(u.t("ui.checking"))
-	for _, n := range names {
-		if r := u.rows[n]; r != nil {
-			r.problem.SetText("")
-		}
-	}
-	ctx, cancel := context.WithTimeout(u.ctx, 2*time.Minute)
+	ctx, cancel := context.WithTimeout(u.ctx, 10*time.Minute)
 	u.checksMu.Lock()
 	u.checkSeq++
 	id := u.checkSeq
@@ -205,13 +304,13 @@ func (u *Accounts) check(names []string) {
 		defer u.running.Done()
 		defer cancel()
 		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, func(res status.Result) {
-			fyne.Do(func() { u.show(res) })
+			u.do(func() { u.show(res) })
 		})
 		u.checksMu.Lock()
 		delete(u.checks, id)
 		idle := len(u.checks) == 0
 		u.checksMu.Unlock()
-		fyne.Do(func() {
+		u.do(func() {
 			if idle {
 				u.stop.Hide()
 			}
@@ -219,58 +318,100 @@ func (u *Accounts) check(names []string) {
 				u.status.SetText(p.Message(u.lang))
 				return
 			}
-			u.status.SetText(u.t("ui.checked", "time", time.Now().Format("15:04:05")))
+			u.status.SetText(u.t("ui.checked", "time", u.times.format(time.Now())))
+			// The store now knows since when a light is what it is.
+			u.Reload()
 		})
 	}()
 }
 
-// show puts one result on its account's row.
+// show puts one result on its account: its row, the detail if selected,
+// and the tray's light.
 func (u *Accounts) show(res status.Result) {
 	u.showMu.Lock()
-	defer u.showMu.Unlock()
-	r := u.rows[res.Account]
-	if r == nil {
+	s := u.byName[res.Account]
+	if s == nil {
+		u.showMu.Unlock()
 		return
 	}
-	u.last[res.Account+"/"+res.Protocol] = res
-	r.results[res.Protocol] = res
-	caption := strings.ToUpper(res.Protocol)
-	r.lights[res.Protocol].Set(res.Level, caption+" "+levelWord(u.lang, res.Level))
-	var levels []status.Level
-	// One line per distinct problem: a token problem hits every protocol
-	// alike and is said once, naming all of them.
-	var order []string
-	protos := map[string][]string{}
-	for _, p := range app.Protocols {
-		x, ok := r.results[string(p)]
+	if u.live[res.Account] == nil {
+		u.live[res.Account] = map[string]status.Result{}
+	}
+	u.live[res.Account][res.Protocol] = res
+	s.live = u.live[res.Account]
+	u.showMu.Unlock()
+	if u.sortsByLight() {
+		u.refilter()
+		return
+	}
+	if i := u.index(res.Account); i >= 0 {
+		u.list.RefreshItem(i)
+	}
+	if res.Account == u.selected {
+		u.detail.showResults()
+	}
+	if u.onLight != nil {
+		u.showMu.Lock()
+		l := trayLight(u.all)
+		u.showMu.Unlock()
+		u.onLight(l)
+	}
+}
+
+// sortsByLight: a new light may move the row or take it out of the view.
+func (u *Accounts) sortsByLight() bool {
+	return u.order.SelectedIndex() == sortWorstFirst || u.light.SelectedIndex() > 0
+}
+
+// openFolder opens a folder in the file manager; where none opens, the
+// status line names it.
+func (u *Accounts) openFolder(dir string) {
+	if dir == "" {
+		return
+	}
+	if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}); err != nil {
+		u.status.SetText(dir)
+	}
+}
+
+// showAbout names the version and the folders the program keeps its data
+// in, each with a button that opens it.
+func (u *Accounts) showAbout() {
+	folder := func(label, dir string) fyne.CanvasObject {
+		path := widget.NewLabel(dir)
+		path.Wrapping = fyne.TextWrapBreak
+		open := widget.NewButtonWithIcon(u.t("window.open"), theme.FolderOpenIcon(), func() { u.openFolder(dir) })
+		if dir == "" {
+			open.Disable()
+		}
+		return container.NewBorder(nil, nil, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), open, path)
+	}
+	body := container.NewVBox(widgetText(u.t("ui.about_text", "version", version.String())),
+		folder(u.t("window.config_dir"), u.svc.ConfigDir()), folder(u.t("window.log_dir"), u.svc.LogDir()))
+	d := dialog.NewCustom(u.t("ui.about"), u.t("ui.close"), body, u.win)
+	d.Resize(fyne.NewSize(640, 300))
+	d.Show()
+}
+
+// removeAll removes every account, its secrets, kept results and logs,
+// after asking.
+func (u *Accounts) removeAll() {
+	dialog.ShowConfirm(u.t("ui.remove_all"), u.t("ui.remove_all_confirm"), func(ok bool) {
 		if !ok {
-			continue
+			return
 		}
-		levels = append(levels, x.Level)
-		if x.Problem != nil {
-			line := x.Problem.Message(u.lang)
-			if fix := x.Problem.Fix(u.lang); fix != "" {
-				line += "\n  → " + fix
-			}
-			if _, seen := protos[line]; !seen {
-				order = append(order, line)
-			}
-			protos[line] = append(protos[line], strings.ToUpper(string(p)))
-		}
-	}
-	var lines []string
-	for _, l := range order {
-		lines = append(lines, strings.Join(protos[l], ", ")+": "+l)
-	}
-	w := status.Worst(levels...)
-	r.overall.Set(w, levelWord(u.lang, w))
-	r.when.SetText(u.t("ui.last_check", "time", res.At.Format("15:04:05")))
-	r.problem.SetText(strings.Join(lines, "\n"))
-	if len(lines) == 0 {
-		r.problem.Hide()
-	} else {
-		r.problem.Show()
-	}
+		u.stopChecks()
+		// Keyring I/O: a locked keyring can take many seconds.
+		u.background(func(ctx context.Context) {
+			p := u.svc.RemoveAll(ctx)
+			u.do(func() {
+				if p != nil {
+					u.status.SetText(p.Message(u.lang))
+				}
+				u.Reload()
+			})
+		})
+	}, u.win)
 }
 
 // authorize signs the account in. A dialog shows what to do (the browser
@@ -293,13 +434,13 @@ func (u *Accounts) authorize(name string) {
 		defer cancel()
 		res, p := u.svc.Authorize(ctx, name, app.AuthorizeOptions{
 			BrowserOptions: app.BrowserOptions{OnURL: func(url string) {
-				fyne.Do(func() {
+				u.do(func() {
 					u.status.SetText(u.t("ui.open_url", "url", url))
 					text.SetText(u.t("ui.open_url", "url", url))
 				})
 			}},
 			OnDeviceCode: func(d app.DeviceCode) {
-				fyne.Do(func() {
+				u.do(func() {
 					u.status.SetText(u.t("ui.device_code", "url", d.URL, "code", d.Code, "time", d.Expires.Format("15:04:05")))
 					body.RemoveAll()
 					body.Add(deviceCodeBox(u.lang, d))
@@ -308,7 +449,7 @@ func (u *Accounts) authorize(name string) {
 		})
 		// Read before the deferred cancel runs: fyne.Do may run later.
 		canceled := ctx.Err() == context.Canceled
-		fyne.Do(func() {
+		u.do(func() {
 			box.Hide()
 			if canceled {
 				// Cancelled in the dialog, or the window closed.
@@ -385,7 +526,7 @@ func (u *Accounts) remove(name string) {
 		// Keyring I/O: a locked keyring can take many seconds.
 		u.background(func(ctx context.Context) {
 			p := u.svc.Remove(ctx, name)
-			fyne.Do(func() {
+			u.do(func() {
 				if p != nil {
 					u.status.SetText(p.Message(u.lang))
 					return
@@ -465,7 +606,7 @@ func (u *Accounts) withProgress(title string, limit time.Duration, work func(ctx
 		after := work(ctx)
 		// Read before the deferred cancel runs: fyne.Do may run later.
 		canceled := ctx.Err() == context.Canceled
-		fyne.Do(func() {
+		u.do(func() {
 			box.Hide()
 			bar.Stop()
 			if canceled {

@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,7 +19,9 @@ import (
 )
 
 type fakeService struct {
+	mu       sync.Mutex
 	accounts []account.Account
+	kept     map[string]app.LastResult
 	results  []status.Result
 	removed  []string
 	products []string // the product of every Card call
@@ -25,7 +29,11 @@ type fakeService struct {
 	authorized *app.Authorized
 }
 
-func (f *fakeService) Accounts() ([]account.Account, *status.Problem) { return f.accounts, nil }
+func (f *fakeService) Accounts() ([]account.Account, *status.Problem) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]account.Account(nil), f.accounts...), nil
+}
 func (f *fakeService) Check(_ context.Context, names []string, _ app.CheckOptions, report func(status.Result)) ([]status.Result, *status.Problem) {
 	for _, r := range f.results {
 		report(r)
@@ -89,21 +97,57 @@ func TestLightsAndProblemText(t *testing.T) {
 	for _, r := range f.results {
 		u.show(r)
 	}
-	row := u.rows["info"]
-	if row.lights["imap"].Level != status.Green || row.lights["smtp"].Level != status.Red || row.overall.Level != status.Red {
-		t.Fatalf("lights: imap %s smtp %s overall %s", row.lights["imap"].Level, row.lights["smtp"].Level, row.overall.Level)
+	s := u.byName["info"]
+	imap, _ := s.result(account.IMAP)
+	smtp, _ := s.result(account.SMTP)
+	if imap.Level != status.Green || smtp.Level != status.Red || s.level() != status.Red {
+		t.Fatalf("lights: imap %s smtp %s overall %s", imap.Level, smtp.Level, s.level())
 	}
-	if row.lights["pop3"].Level != status.Grey {
-		t.Error("disabled POP3 not grey")
+	if _, ok := s.result(account.POP3); ok {
+		t.Error("disabled POP3 has a result")
 	}
-	// The problem shows as text — what is wrong and what to do — not only as a colour.
-	if !strings.Contains(row.problem.Text, "SMTP: SMTP AUTH ist für die ganze Organisation ausgeschaltet") ||
-		!strings.Contains(row.problem.Text, "Set-TransportConfig -SmtpClientAuthenticationDisabled $false") {
-		t.Errorf("problem text: %q", row.problem.Text)
+	row := newListRow()
+	row.set(s, i18n.DE, u.times)
+	if row.overall.label.Text != "rot" || row.protos[1].label.Text != "POP3 –" {
+		t.Errorf("row captions %q %q", row.overall.label.Text, row.protos[1].label.Text)
 	}
-	if !strings.Contains(row.overall.label.Text, "rot") {
-		t.Errorf("overall caption %q", row.overall.label.Text)
+	// In the row the worst problem in one line; in the detail what is
+	// wrong and what to do — text, not only a colour.
+	if !strings.HasPrefix(row.problem.Text, "SMTP: SMTP AUTH ist für die ganze Organisation ausgeschaltet") {
+		t.Errorf("row problem: %q", row.problem.Text)
 	}
+	u.list.Select(0)
+	text := allText(u.detail.Object)
+	if !strings.Contains(text, "SMTP AUTH ist für die ganze Organisation ausgeschaltet") ||
+		!strings.Contains(text, "Set-TransportConfig -SmtpClientAuthenticationDisabled $false") {
+		t.Errorf("detail text: %q", text)
+	}
+}
+
+// allText is every label's text under o, one per line.
+func allText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+			return
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+			return
+		case *container.Scroll:
+			walk(x.Content)
+			return
+		}
+	}
+	walk(o)
+	return b.String()
 }
 
 func TestRemoveAsksFirst(t *testing.T) {
@@ -147,7 +191,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 	if len(f.removed) != 1 || f.removed[0] != "info" {
 		t.Fatalf("removed: %v", f.removed)
 	}
-	if !strings.Contains(u.list.Objects[0].(*widget.Label).Text, "No accounts yet") {
+	if !u.empty.Visible() || !strings.Contains(u.empty.Text, "No accounts yet") {
 		t.Error("list not reloaded")
 	}
 }
@@ -166,7 +210,31 @@ func (f *fakeService) SendTest(context.Context, string, string, time.Duration) (
 func (f *fakeService) Diagnostics(context.Context, string, time.Duration) (string, *status.Problem) {
 	return "report", nil
 }
-func (f *fakeService) LogDir() string { return "" }
+func (f *fakeService) LogDir() string    { return "" }
+func (f *fakeService) ConfigDir() string { return "/home/anna/.config/mailoauth" }
+func (f *fakeService) LastResults() (map[string]app.LastResult, *status.Problem) {
+	return f.kept, nil
+}
+func (f *fakeService) SetMuted(name string, muted bool) *status.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.accounts {
+		if f.accounts[i].Name == name {
+			f.accounts[i].Muted = muted
+		}
+	}
+	return nil
+}
+func (f *fakeService) SetNote(name, note string) *status.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.accounts {
+		if f.accounts[i].Name == name {
+			f.accounts[i].Note = note
+		}
+	}
+	return nil
+}
 func (f *fakeService) RemoveAll(context.Context) *status.Problem {
 	f.accounts = nil
 	return nil

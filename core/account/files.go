@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mailoauth/core/status"
 )
@@ -70,15 +73,34 @@ func checkLockName(name string) *status.Problem {
 // SetMuted mutes or unmutes an account: a muted account is still checked
 // and shown, but never notifies and does not count for the worst light.
 func (s *Store) SetMuted(name string, muted bool) *status.Problem {
+	return s.modify(name, func(a *Account) { a.Muted = muted })
+}
+
+// modify changes one stored account in place under the store's lock.
+func (s *Store) modify(name string, fn func(*Account)) *status.Problem {
 	return s.update(func(list []Account) ([]Account, *status.Problem) {
 		for i := range list {
 			if list[i].Name == name {
-				list[i].Muted = muted
+				fn(&list[i])
 				return list, nil
 			}
 		}
 		return nil, status.New(status.Red, "account.store.not_found", "name", name)
 	})
+}
+
+// NoteMax bounds a note: it is free text for people, not a document.
+const NoteMax = 4000
+
+// SetNote replaces an account's note. Surrounding space goes; a longer note
+// than NoteMax characters is refused rather than cut, so no text is lost
+// silently.
+func (s *Store) SetNote(name, note string) *status.Problem {
+	note = strings.TrimSpace(note)
+	if n := utf8.RuneCountInString(note); n > NoteMax {
+		return status.New(status.Red, "account.note_too_long", "max", strconv.Itoa(NoteMax), "length", strconv.Itoa(n))
+	}
+	return s.modify(name, func(a *Account) { a.Note = note })
 }
 
 // LockRuns takes the run locks of several accounts for one `check`,

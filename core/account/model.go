@@ -95,6 +95,9 @@ type Account struct {
 	// Muted: still checked and shown, but never notifies and does not count
 	// for the worst light (a mailbox known to be broken for a while).
 	Muted bool `json:"muted,omitempty"`
+	// Note is the helpdesk's free text about the account ("product X on
+	// server Y, ticket 4711"); searched in the window's list.
+	Note string `json:"note,omitempty"`
 	// ClientSecretExpires is when the app-only account's client secret ends,
 	// when known (the registration that created it knows; Entra does not
 	// tell a client). Only the date, never the secret.

@@ -72,6 +72,8 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 	}
 	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
 	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
+	// The wizard edits settings only: the note and the mute stay.
+	a.Note, a.Muted = old.Note, old.Muted
 	if p := needsSecret(a); p != nil {
 		return nil, []*status.Problem{p}
 	}

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"mailoauth/core/app"
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+)
+
+// listRow is one account in the list: a template the virtualised list
+// reuses for whatever row scrolls into view, so 300 accounts cost a
+// screenful of widgets.
+type listRow struct {
+	widget.BaseWidget
+	overall *Light
+	name    *widget.Label
+	mailbox *widget.Label
+	protos  []*Light
+	info    *widget.Label // last check, red since, muted
+	problem *widget.Label // the worst problem in one line
+	body    fyne.CanvasObject
+}
+
+func newListRow() *listRow {
+	r := &listRow{overall: newLight(""), name: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		mailbox: widget.NewLabel(""), info: widget.NewLabel(""), problem: widget.NewLabel("")}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.mailbox.Truncation = fyne.TextTruncateEllipsis
+	r.problem.Truncation = fyne.TextTruncateEllipsis
+	protos := container.NewHBox()
+	for _, p := range app.Protocols {
+		l := newLight(strings.ToUpper(string(p)))
+		r.protos = append(r.protos, l)
+		// Room for "POP3 –", so the lights line up in every row.
+		protos.Add(container.NewGridWrap(fyne.NewSize(76, l.Object.MinSize().Height), l.Object))
+	}
+	// Fixed widths for the light and the name, so the columns line up.
+	head := container.NewHBox(container.NewGridWrap(fyne.NewSize(90, r.overall.Object.MinSize().Height), r.overall.Object),
+		container.NewGridWrap(fyne.NewSize(170, r.name.MinSize().Height), r.name))
+	line1 := container.NewBorder(nil, nil, head, protos, r.mailbox)
+	line2 := container.NewBorder(nil, nil, r.info, nil, r.problem)
+	r.body = container.NewVBox(line1, line2)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *listRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
+
+// set shows one account on the row.
+func (r *listRow) set(s *acctState, lang i18n.Lang, f timeFormat) {
+	l := s.level()
+	r.overall.Set(l, levelWord(lang, l))
+	r.name.SetText(s.acct.Name)
+	r.mailbox.SetText(s.acct.MailboxAddress())
+	for i, p := range app.Protocols {
+		caption := strings.ToUpper(string(p))
+		switch res, ok := s.result(p); {
+		case !s.acct.Server(p).Enabled:
+			r.protos[i].Set(status.Grey, caption+" –")
+		case ok:
+			r.protos[i].Set(res.Level, caption)
+		default:
+			r.protos[i].Set(status.Grey, caption)
+		}
+	}
+	r.info.SetText(rowInfo(s, lang, f))
+	if p, proto := s.worst(); p != nil {
+		r.problem.SetText(strings.ToUpper(string(proto)) + ": " + status.FirstLine(p.Message(lang)))
+	} else {
+		r.problem.SetText("")
+	}
+	// The texts' widths changed: lay the row out again.
+	r.body.Refresh()
+}
+
+// rowInfo is the row's second line before the problem: muted, the time of
+// the last check, and since when it is red.
+func rowInfo(s *acctState, lang i18n.Lang, f timeFormat) string {
+	var parts []string
+	if s.acct.Muted {
+		parts = append(parts, tr(lang, "window.muted"))
+	}
+	if at := s.checkedAt(); at.IsZero() {
+		parts = append(parts, tr(lang, "ui.never_checked"))
+	} else {
+		parts = append(parts, tr(lang, "ui.last_check", "time", f.format(at)))
+	}
+	if since := s.redSince(); !since.IsZero() {
+		parts = append(parts, tr(lang, "window.red_since", "time", f.format(since)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// timeFormat shows times in the user's zone: the time alone for today,
+// with the date otherwise (a light red since last week says more than
+// "09:30").
+type timeFormat struct {
+	loc *time.Location
+	now func() time.Time
+}
+
+func (f timeFormat) format(t time.Time) string {
+	loc := f.loc
+	if loc == nil {
+		loc = time.Local
+	}
+	now := time.Now
+	if f.now != nil {
+		now = f.now
+	}
+	t = t.In(loc)
+	n := now().In(loc)
+	if t.Year() == n.Year() && t.YearDay() == n.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// accountList is the virtualised list with the window's keys: the arrow
+// keys select (and so show the detail), F5 checks, Delete removes.
+type accountList struct {
+	widget.List
+	onKey func(*fyne.KeyEvent) bool
+}
+
+func (l *accountList) TypedKey(e *fyne.KeyEvent) {
+	if l.onKey != nil && l.onKey(e) {
+		return
+	}
+	l.List.TypedKey(e)
+}
