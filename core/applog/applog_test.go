@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -270,4 +271,44 @@ func logFiles(dir string) []string {
 		}
 	}
 	return out
+}
+
+// TestRotationWhileAnotherHoldsTheLogOpen: another program (an older
+// mailoauth, a log viewer) keeps the log open. Windows then refuses to
+// rename it; rotation goes on by copying, no line is lost and the file
+// keeps its limit. (Elsewhere the rename simply works; run the test binary
+// for Windows, e.g. under Wine, to see the refusal itself.)
+func TestRotationWhileAnotherHoldsTheLogOpen(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.max, l.keep = 16<<10, 100
+	holder, err := os.OpenFile(l.Path(), os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	var refused bool
+	l.rename = func(oldpath, newpath string) error {
+		err := os.Rename(oldpath, newpath)
+		if err != nil && oldpath == l.path {
+			refused = true
+		}
+		return err
+	}
+	writeLines(l, "w", 600)
+	all, files := lines(t, dir)
+	wantEach(t, all, []string{"w"}, 600)
+	if len(files) < 4 {
+		t.Errorf("no rotation happened: %v", files)
+	}
+	if st, _ := os.Stat(l.Path()); st.Size() > l.max {
+		t.Errorf("log has %d bytes, limit %d", st.Size(), l.max)
+	}
+	if l.Err() != nil {
+		t.Errorf("rotation reported %v", l.Err())
+	}
+	t.Logf("rename of the open log refused: %v (%s)", refused, runtime.GOOS)
 }
