@@ -117,7 +117,7 @@ func (a App) consentLacking(perms []string) bool {
 // Fault makes an endpoint answer with an Entra error, an HTTP error of the
 // service in front of it, or late.
 type Fault struct {
-	Endpoint string `json:"endpoint"` // authorize, token, refresh, devicecode, discovery or any
+	Endpoint string `json:"endpoint"` // authorize, token, refresh, devicecode, discovery, introspect or any
 	AADSTS   int    `json:"aadsts"`
 	// HTTPStatus replaces the 400 of an AADSTS answer (Entra sends
 	// AADSTS50000 with a 500, throttling with a 429). Without an AADSTS code

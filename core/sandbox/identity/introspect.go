@@ -30,6 +30,13 @@ func (s *Server) introspect(w http.ResponseWriter, r *http.Request) {
 	if token == "" {
 		token = r.URL.Query().Get("access_token")
 	}
+	// A fault on "introspect" makes the identity platform fail the mail
+	// server's own question, as when Entra has trouble: Dovecot then
+	// answers with its temporary failures (IMAP [UNAVAILABLE], POP3
+	// [SYS/TEMP], Postfix through it 454 4.7.0).
+	if f, ok := s.takeFault("introspect"); ok && s.answerFault(w, r, f) {
+		return
+	}
 	if os.Getenv("MAILOAUTH_SANDBOX_TRACE") != "" {
 		fmt.Fprintf(os.Stderr, "sandbox introspect: %s %v\n", r.Method, r.Header)
 	}
