@@ -312,3 +312,14 @@ func TestRotationWhileAnotherHoldsTheLogOpen(t *testing.T) {
 	}
 	t.Logf("rename of the open log refused: %v (%s)", refused, runtime.GOOS)
 }
+
+// BenchmarkPrintf is the price of a line: lock, stat, open, append, close.
+func BenchmarkPrintf(b *testing.B) {
+	l, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		l.Printf("line %d %s", i, filler)
+	}
+}
