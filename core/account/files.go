@@ -126,3 +126,17 @@ func (s *Store) LockRuns(ctx context.Context, names []string) (release func(), b
 		}
 	}, busy
 }
+
+// SetClientSecretExpires records when the account's client secret ends
+// (zero: not known).
+func (s *Store) SetClientSecretExpires(name string, t time.Time) *status.Problem {
+	return s.update(func(list []Account) ([]Account, *status.Problem) {
+		for i := range list {
+			if list[i].Name == name {
+				list[i].ClientSecretExpires = t.UTC()
+				return list, nil
+			}
+		}
+		return nil, status.New(status.Red, "account.store.not_found", "name", name)
+	})
+}

@@ -297,6 +297,7 @@ func (s *Store) Import(path string) ([]string, []*status.Problem) {
 	for i := range f.Accounts {
 		// An import file carries no secrets, so it cannot claim one.
 		f.Accounts[i].HasClientSecret = false
+		f.Accounts[i].ClientSecretExpires = time.Time{}
 		probs = append(probs, f.Accounts[i].Validate()...)
 	}
 	if len(probs) > 0 {

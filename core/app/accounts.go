@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	"mailoauth/core/account"
 	"mailoauth/core/oauth"
@@ -72,8 +73,12 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 	}
 	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
 	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
-	// The wizard edits settings only: the note and the mute stay.
+	// The wizard edits settings only: the note and the mute stay; the
+	// secret's end is known only for the secret it was recorded with.
 	a.Note, a.Muted = old.Note, old.Muted
+	if clientSecret == "" {
+		a.ClientSecretExpires = old.ClientSecretExpires
+	}
 	if p := needsSecret(a); p != nil {
 		return nil, []*status.Problem{p}
 	}
@@ -180,6 +185,13 @@ func (s *Service) RemoveAll(ctx context.Context) *status.Problem {
 		}
 	}
 	return nil
+}
+
+// SetClientSecretExpires records when the app-only account's client
+// secret ends (the registration that created the secret knows it), for the
+// warning 30 days ahead.
+func (s *Service) SetClientSecretExpires(name string, t time.Time) *status.Problem {
+	return s.store.SetClientSecretExpires(name, t)
 }
 
 // IsAuthorized reports whether the account has a sign-in in the keyring. A

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // The settings live in the config folder (also with --config-dir), and
@@ -46,5 +47,36 @@ func TestSettingsInConfigFolderAndRemoveAll(t *testing.T) {
 	}
 	if set, _ := s.Settings(); set != DefaultSettings() {
 		t.Errorf("after remove all: %+v", set)
+	}
+}
+
+// Editing an account keeps what the form does not show: muted, and the
+// client secret's end unless a new secret comes with the edit.
+func TestUpdateKeepsMutedAndSecretExpiry(t *testing.T) {
+	sb, s, _ := sandboxService(t, nil)
+	in := input(sb, "u", "fritz@contoso.example")
+	if _, probs := s.Add(context.Background(), in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	end := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+	if p := s.SetMuted("u", true); p != nil {
+		t.Fatal(p)
+	}
+	if p := s.SetClientSecretExpires("u", end); p != nil {
+		t.Fatal(p)
+	}
+	in.POP3 = "off"
+	if _, probs := s.Update(context.Background(), in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	a, _ := s.Account("u")
+	if !a.Muted || !a.ClientSecretExpires.Equal(end) {
+		t.Fatalf("after edit: muted %v, expires %s", a.Muted, a.ClientSecretExpires)
+	}
+	if _, probs := s.Update(context.Background(), in, "Xy8Q~another-secret-value-1234567890"); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if a, _ := s.Account("u"); !a.ClientSecretExpires.IsZero() || !a.Muted {
+		t.Errorf("after a new secret: muted %v, expires %s", a.Muted, a.ClientSecretExpires)
 	}
 }
