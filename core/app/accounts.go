@@ -94,7 +94,7 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 		}
 	}
 	// New settings may need new permissions: the kept access token goes.
-	if err := s.tokens.SettingsChanged(ctx, a.Name); err != nil {
+	if err := s.tokens.SettingsChanged(ctx, a); err != nil {
 		s.log.Printf("could not drop the access token of %s: %s", a.Name, problemOf(err).Error())
 	}
 	s.log.Printf("account updated: %s", a.Name)
@@ -134,15 +134,20 @@ func needsSecret(a *Account) *status.Problem {
 
 // Remove forgets an account: its keyring entries first — an account entry
 // without secrets is harmless, secrets without an account would be
-// forgotten in the keyring for ever — then the entry.
+// forgotten in the keyring for ever — then the entry. A sign-in that other
+// accounts share stays until the last of them goes.
 func (s *Service) Remove(ctx context.Context, name string) *status.Problem {
-	if _, p := s.store.Get(name); p != nil {
+	a, p := s.store.Get(name)
+	if p != nil {
 		return p
 	}
-	if err := secret.DeleteAccount(ctx, s.secrets, name); err != nil {
-		return problemOf(err)
+	list, p := s.store.List()
+	if p != nil && p.Level == status.Red {
+		return p
 	}
-	s.tokens.Forget(name)
+	if p := s.tokens.Remove(ctx, a, list); p != nil {
+		return p
+	}
 	if p := s.store.Remove(name); p != nil {
 		return p
 	}
@@ -197,14 +202,15 @@ func (s *Service) SetClientSecretExpires(name string, t time.Time) *status.Probl
 // IsAuthorized reports whether the account has a sign-in in the keyring. A
 // keyring that cannot be read is a problem, never "not authorized".
 func (s *Service) IsAuthorized(ctx context.Context, name string) (bool, *status.Problem) {
-	_, err := s.secrets.Get(ctx, secret.RefreshTokenKey(name))
-	switch {
-	case err == nil:
-		return true, nil
-	case secret.IsNotFound(err):
-		return false, nil
+	a, p := s.store.Get(name)
+	if p != nil {
+		return false, p
 	}
-	return false, problemOf(err)
+	ok, err := s.tokens.IsAuthorized(ctx, a)
+	if err != nil {
+		return false, problemOf(err)
+	}
+	return ok, nil
 }
 
 // Export writes the accounts, without secrets, to a file.

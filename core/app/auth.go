@@ -166,10 +166,11 @@ func (s *Service) AccessToken(ctx context.Context, name string) (string, *status
 
 // Logout forgets the account's tokens, in the keyring and in memory.
 func (s *Service) Logout(ctx context.Context, name string) *status.Problem {
-	if _, p := s.store.Get(name); p != nil {
+	a, p := s.store.Get(name)
+	if p != nil {
 		return p
 	}
-	if p := s.tokens.Logout(ctx, name); p != nil {
+	if p := s.tokens.Logout(ctx, a); p != nil {
 		return p
 	}
 	if p := s.results.ForgetToken(name); p != nil {

@@ -54,18 +54,33 @@ func (s *Service) TokenHealth(name string) (TokenHealth, *status.Problem) {
 	return results.HealthOf(a, e, time.Now()), nil
 }
 
-// observeToken keeps what token health needs of each sign-in and refresh.
-// It runs inside the token layer (a refresh holds the account's lock), so
-// it only writes the small results file and logs a failure.
+// observeToken keeps what token health needs of each sign-in and refresh —
+// for every account that shares the sign-in, since authorizing or
+// refreshing one does it for all. It runs inside the token layer (a
+// refresh holds the sign-in's lock), so it only reads the account list,
+// writes the small results file and logs a failure.
 func (s *Service) observeToken(ev tokens.Event) {
-	var p *status.Problem
-	switch ev.Kind {
-	case tokens.Authorized:
-		p = s.results.RecordAuthorized(ev.Account, ev.User, ev.At)
-	case tokens.Refreshed:
-		p = s.results.RecordRefreshed(ev.Account, ev.At)
+	names := []string{ev.Account}
+	if a, p := s.store.Get(ev.Account); p == nil {
+		if list, _ := s.store.List(); len(list) > 0 {
+			names = names[:0]
+			for i := range list {
+				if list[i].Name == a.Name || tokens.SameSignIn(&list[i], a) {
+					names = append(names, list[i].Name)
+				}
+			}
+		}
 	}
-	if p != nil {
-		s.log.Printf("could not keep the token health of %s: %s", ev.Account, p.Error())
+	for _, name := range names {
+		var p *status.Problem
+		switch ev.Kind {
+		case tokens.Authorized:
+			p = s.results.RecordAuthorized(name, ev.User, ev.At)
+		case tokens.Refreshed:
+			p = s.results.RecordRefreshed(name, ev.At)
+		}
+		if p != nil {
+			s.log.Printf("could not keep the token health of %s: %s", name, p.Error())
+		}
 	}
 }

@@ -29,10 +29,18 @@ func RefreshTokenKey(account string) string { return "account/" + account + "/re
 // its expiry, so that processes share it for its lifetime.
 func AccessTokenKey(account string) string { return "account/" + account + "/access_token" }
 
+// SignInRefreshTokenKey is where the refresh token of a sign-in that
+// several accounts share (one delegate, many mailboxes) lives.
+func SignInRefreshTokenKey(signIn string) string { return "signin/" + signIn + "/refresh_token" }
+
+// SignInAccessTokenKey is where that sign-in's current access tokens live.
+func SignInAccessTokenKey(signIn string) string { return "signin/" + signIn + "/access_token" }
+
 // ClientSecretKey is where an account's client secret lives.
 func ClientSecretKey(account string) string { return "account/" + account + "/client_secret" }
 
-// DeleteAccount removes every secret of an account.
+// DeleteAccount removes every secret kept under an account's name (a
+// sign-in shared with other accounts is the token layer's to remove).
 func DeleteAccount(ctx context.Context, s Store, account string) error {
 	var errs []error
 	for _, k := range []string{RefreshTokenKey(account), AccessTokenKey(account), ClientSecretKey(account)} {

@@ -86,7 +86,7 @@ func TestWaiterOutlivesCanceledLeader(t *testing.T) {
 func TestLockHeldElsewhere(t *testing.T) {
 	e := setup(t, 0)
 	e.authorize(t, e.manager())
-	release, err := e.store.LockAccount(context.Background(), "anna")
+	release, err := e.store.LockAccount(context.Background(), signInOf(e.acct).lock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestRotationPersistedWhenCallerGivesUp(t *testing.T) {
 	hc.Transport = &cancelOnClose{next: hc.Transport, cancel: cancel}
 	m := &Manager{Secrets: ctxStore{e.secrets}, Locker: e.store, HTTPClient: hc, Now: later}
 	m.AccessToken(ctx, e.acct) // the result does not matter; the keyring does
-	stored, err := e.secrets.Get(context.Background(), secret.RefreshTokenKey("anna"))
+	stored, err := e.secrets.Get(context.Background(), signInOf(e.acct).refresh)
 	if err != nil || stored == old {
 		t.Fatalf("rotated refresh token lost: %v", err)
 	}
@@ -190,7 +190,7 @@ func TestLogout(t *testing.T) {
 	e.authorize(t, m)
 	ctx := context.Background()
 	for i := 0; i < 2; i++ { // twice: a second logout is no error
-		if p := m.Logout(ctx, "anna"); p != nil {
+		if p := m.Logout(ctx, e.acct); p != nil {
 			t.Fatal(p)
 		}
 	}
@@ -218,7 +218,7 @@ func TestAuthorizeAppOnly(t *testing.T) {
 	if len(c.Roles) != 3 || c.User() != "" {
 		t.Errorf("claims %+v", c)
 	}
-	if _, err := e.secrets.Get(ctx, secret.RefreshTokenKey("anna")); !secret.IsNotFound(err) {
+	if _, err := e.secrets.Get(ctx, signInOf(e.acct).refresh); !secret.IsNotFound(err) {
 		t.Error("app-only flow stored a refresh token")
 	}
 	e.secrets.Set(ctx, secret.ClientSecretKey("anna"), "wrong")

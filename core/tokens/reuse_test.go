@@ -19,10 +19,10 @@ func TestOneTokenRequestPerLifetime(t *testing.T) {
 	e.authorize(t, e.manager())
 	// Start from a keyring that holds only the refresh token (a sign-in
 	// made before the access token was kept, or after a settings change).
-	if err := e.manager().SettingsChanged(ctx, "anna"); err != nil {
+	if err := e.manager().SettingsChanged(ctx, e.acct); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.secrets.Get(ctx, secret.AccessTokenKey("anna")); !secret.IsNotFound(err) {
+	if _, err := e.secrets.Get(ctx, signInOf(e.acct).access); !secret.IsNotFound(err) {
 		t.Fatalf("settings change left the access token: %v", err)
 	}
 	var first string
@@ -42,7 +42,7 @@ func TestOneTokenRequestPerLifetime(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d token requests for 10 checks, want 1", n)
 	}
-	kept, err := e.secrets.Get(ctx, secret.AccessTokenKey("anna"))
+	kept, err := e.secrets.Get(ctx, signInOf(e.acct).access)
 	if err != nil || !strings.Contains(kept, first) || !strings.Contains(kept, `"expires":`) {
 		t.Fatalf("keyring entry: %v", err)
 	}
@@ -71,13 +71,13 @@ func TestOneTokenRequestPerLifetime(t *testing.T) {
 
 	// Re-authorization replaces the kept token; logout drops it.
 	tok := e.authorize(t, e.manager())
-	if kept, _ := e.secrets.Get(ctx, secret.AccessTokenKey("anna")); !strings.Contains(kept, tok.AccessToken) {
+	if kept, _ := e.secrets.Get(ctx, signInOf(e.acct).access); !strings.Contains(kept, tok.AccessToken) {
 		t.Error("authorize did not replace the kept access token")
 	}
-	if p := e.manager().Logout(ctx, "anna"); p != nil {
+	if p := e.manager().Logout(ctx, e.acct); p != nil {
 		t.Fatal(p)
 	}
-	if _, err := e.secrets.Get(ctx, secret.AccessTokenKey("anna")); !secret.IsNotFound(err) {
+	if _, err := e.secrets.Get(ctx, signInOf(e.acct).access); !secret.IsNotFound(err) {
 		t.Errorf("logout left the access token: %v", err)
 	}
 }
@@ -108,7 +108,7 @@ func TestRenewDropsARefusedCachedToken(t *testing.T) {
 // platform, the others wait for the account lock and take its token.
 func TestSeparateProcessesOneTokenRequest(t *testing.T) {
 	r := newProcessRun(t)
-	if err := r.manager(nil).SettingsChanged(context.Background(), "anna"); err != nil {
+	if err := r.manager(nil).SettingsChanged(context.Background(), r.e.acct); err != nil {
 		t.Fatal(err)
 	}
 	const children = 3
@@ -117,5 +117,30 @@ func TestSeparateProcessesOneTokenRequest(t *testing.T) {
 	t.Logf("%d processes at once on one keyring: %d token request(s)", children+1, n)
 	if n != 1 {
 		t.Errorf("%d token requests from %d processes, want 1", n, children+1)
+	}
+}
+
+// TestOldSignInMoves: a refresh token that an older version kept under the
+// account's own name still works and moves to the sign-in's key, so an
+// update does not sign anybody out.
+func TestOldSignInMoves(t *testing.T) {
+	e := setup(t, 0)
+	ctx := context.Background()
+	tok := e.authorize(t, e.manager())
+	si := signInOf(e.acct)
+	e.secrets.Delete(ctx, si.refresh)
+	e.secrets.Delete(ctx, si.access)
+	e.secrets.Set(ctx, secret.RefreshTokenKey("anna"), tok.RefreshToken)
+	if ok, err := e.manager().IsAuthorized(ctx, e.acct); !ok || err != nil {
+		t.Fatalf("old sign-in not seen: %v", err)
+	}
+	if _, p := e.manager().AccessToken(ctx, e.acct); p != nil {
+		t.Fatal(p)
+	}
+	if _, err := e.secrets.Get(ctx, secret.RefreshTokenKey("anna")); !secret.IsNotFound(err) {
+		t.Errorf("old key left: %v", err)
+	}
+	if _, err := e.secrets.Get(ctx, si.refresh); err != nil {
+		t.Errorf("sign-in key: %v", err)
 	}
 }

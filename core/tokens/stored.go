@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -41,16 +42,25 @@ func settingsDigest(a *account.Account, cfg *oauth.Config) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// loadStored returns the kept access token of the account when it was asked
-// for under the same settings and is valid for at least ReuseMargin. Any
-// trouble reading it means "none": a refresh is the way out.
-func (m *Manager) loadStored(ctx context.Context, name, settings string) *oauth.Token {
-	v, err := m.Secrets.Get(ctx, secret.AccessTokenKey(name))
-	if err != nil {
-		return nil
+// keptTokens is the keyring entry of a sign-in: its access tokens by the
+// settings they were asked for (accounts of one sign-in may check other
+// protocols, hence other scopes).
+type keptTokens map[string]storedToken
+
+func (m *Manager) loadKept(ctx context.Context, si signIn) keptTokens {
+	kept := keptTokens{}
+	if v, err := m.Secrets.Get(ctx, si.access); err == nil {
+		_ = json.Unmarshal([]byte(v), &kept)
 	}
-	var st storedToken
-	if json.Unmarshal([]byte(v), &st) != nil || st.Token == "" || st.Settings != settings {
+	return kept
+}
+
+// loadStored returns the kept access token for these settings when it is
+// valid for at least ReuseMargin. Any trouble reading it means "none": a
+// refresh is the way out.
+func (m *Manager) loadStored(ctx context.Context, si signIn, settings string) *oauth.Token {
+	st, ok := m.loadKept(ctx, si)[settings]
+	if !ok || st.Token == "" || st.Settings != settings {
 		return nil
 	}
 	redact.Add(st.Token)
@@ -61,20 +71,29 @@ func (m *Manager) loadStored(ctx context.Context, name, settings string) *oauth.
 	return t
 }
 
-// keepStored writes the access token to the keyring. A failure costs only
-// one more token request later, so it is not the caller's problem.
-func (m *Manager) keepStored(ctx context.Context, name, settings string, t *oauth.Token) {
-	b, _ := json.Marshal(storedToken{Settings: settings, Expires: t.Expiry.Unix(), Token: t.AccessToken})
+// keepStored writes the access token to the keyring (the caller holds the
+// sign-in's lock), dropping the tokens that have run out. A failure costs
+// only one more token request later, so it is not the caller's problem.
+func (m *Manager) keepStored(ctx context.Context, si signIn, settings string, t *oauth.Token) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), PersistTimeout)
 	defer cancel()
-	_ = m.Secrets.Set(ctx, secret.AccessTokenKey(name), string(b))
+	kept := m.loadKept(ctx, si)
+	for k, st := range kept {
+		if time.Unix(st.Expires, 0).Before(m.now()) {
+			delete(kept, k)
+		}
+	}
+	kept[settings] = storedToken{Settings: settings, Expires: t.Expiry.Unix(), Token: t.AccessToken}
+	b, _ := json.Marshal(kept)
+	_ = m.Secrets.Set(ctx, si.access, string(b))
 }
 
-// SettingsChanged drops the account's access token, in memory and in the
-// keyring: it was asked for under the old settings (app, tenant, login,
-// protocols). The app service calls it after every change of an account;
-// the refresh token stays.
-func (m *Manager) SettingsChanged(ctx context.Context, name string) error {
-	m.Forget(name)
-	return m.Secrets.Delete(ctx, secret.AccessTokenKey(name))
+// SettingsChanged drops the access tokens of the account's sign-in, in
+// memory and in the keyring: they were asked for under the old settings
+// (app, tenant, login, protocols). The app service calls it after every
+// change of an account; the refresh token stays.
+func (m *Manager) SettingsChanged(ctx context.Context, a *account.Account) error {
+	m.Forget(a)
+	si := signInOf(a)
+	return errors.Join(m.Secrets.Delete(ctx, si.access), m.Secrets.Delete(ctx, secret.AccessTokenKey(a.Name)))
 }

@@ -9,6 +9,7 @@ package tokens
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,29 +74,41 @@ type cached struct {
 
 func (m *Manager) reusable(t *oauth.Token) bool { return t.Expiry.Sub(m.now()) >= ReuseMargin }
 
-func (m *Manager) cachedLocked(name string) (*oauth.Token, bool) {
-	c, ok := m.cache[name]
+// cacheKey names an account's access token in memory: its sign-in and the
+// settings it is asked for, so accounts sharing both share the token.
+func cacheKey(a *account.Account) string {
+	cfg := oauth.ConfigFor(a, "", nil)
+	return signInOf(a).lock + "\x00" + settingsDigest(a, &cfg)
+}
+
+func (m *Manager) cachedLocked(key string) (*oauth.Token, bool) {
+	c, ok := m.cache[key]
 	if !ok || !m.reusable(c.tok) {
 		return nil, false
 	}
 	return c.tok, true
 }
 
-func (m *Manager) store(name string, t *oauth.Token, fresh bool) {
+func (m *Manager) store(a *account.Account, t *oauth.Token, fresh bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.cache == nil {
 		m.cache = map[string]cached{}
 	}
-	m.cache[name] = cached{t, fresh}
+	m.cache[cacheKey(a)] = cached{t, fresh}
 }
 
-// Forget drops the in-memory access token of an account (the keyring's
-// stays: see SettingsChanged and Logout).
-func (m *Manager) Forget(name string) {
+// Forget drops the in-memory access tokens of the account's sign-in (the
+// keyring's stay: see SettingsChanged and Logout).
+func (m *Manager) Forget(a *account.Account) {
+	prefix := signInOf(a).lock + "\x00"
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.cache, name)
+	for k := range m.cache {
+		if strings.HasPrefix(k, prefix) {
+			delete(m.cache, k)
+		}
+	}
 }
 
 func (m *Manager) clientSecret(ctx context.Context, a *account.Account) (string, *status.Problem) {
@@ -142,14 +155,15 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 	}
 	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
 	settings := settingsDigest(a, &cfg)
+	si := signInOf(a)
 	if a.Flow == account.FlowApp {
-		m.Forget(a.Name)
+		m.Forget(a)
 		tok, p := oauth.ClientCredentials(ctx, &cfg)
 		if p != nil {
 			return nil, oauth.Claims{}, p
 		}
-		m.keepStored(ctx, a.Name, settings, tok)
-		m.store(a.Name, tok, true)
+		m.keepStored(ctx, si, settings, tok)
+		m.store(a, tok, true)
 		claims, _ := oauth.DecodeClaims(tok.AccessToken)
 		return tok, claims, nil
 	}
@@ -166,21 +180,28 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 		return nil, oauth.Claims{}, status.New(status.Red, "tokens.no_refresh_token")
 	}
 	lctx, lcancel := context.WithTimeout(ctx, LockWait)
-	release, err := m.Locker.LockAccount(lctx, a.Name)
+	release, err := m.Locker.LockAccount(lctx, si.lock)
 	lcancel()
 	if err != nil {
 		return nil, oauth.Claims{}, asProblem(err)
 	}
-	err = m.persist(ctx, a.Name, tok.RefreshToken)
+	err = m.persist(ctx, si.refresh, tok.RefreshToken)
 	if err == nil {
-		// The new sign-in's token replaces whatever the old one left.
-		m.keepStored(ctx, a.Name, settings, tok)
+		// The new sign-in replaces what the old one left: its access
+		// tokens, and a refresh token an older version kept under the
+		// account's name.
+		m.Forget(a)
+		_ = m.Secrets.Delete(ctx, si.access)
+		if si.shared() {
+			_ = m.Secrets.Delete(ctx, secret.RefreshTokenKey(a.Name))
+		}
+		m.keepStored(ctx, si, settings, tok)
 	}
 	release()
 	if err != nil {
 		return nil, oauth.Claims{}, asProblem(err)
 	}
-	m.store(a.Name, tok, true)
+	m.store(a, tok, true)
 	claims, _ := oauth.DecodeClaims(tok.AccessToken)
 	m.observe(a.Name, Authorized, claims.User())
 	return tok, claims, nil
@@ -191,19 +212,20 @@ func (m *Manager) Authorize(ctx context.Context, a *account.Account, opts oauth.
 // refresh was cut short by the first caller's cancellation tries again under
 // its own context.
 func (m *Manager) AccessToken(ctx context.Context, a *account.Account) (string, *status.Problem) {
+	key := cacheKey(a)
 	for {
 		m.mu.Lock()
-		if t, ok := m.cachedLocked(a.Name); ok {
+		if t, ok := m.cachedLocked(key); ok {
 			m.mu.Unlock()
 			return t.AccessToken, nil
 		}
 		if m.flights == nil {
 			m.flights = map[string]*flight{}
 		}
-		f, running := m.flights[a.Name]
+		f, running := m.flights[key]
 		if !running {
 			f = &flight{done: make(chan struct{})}
-			m.flights[a.Name] = f
+			m.flights[key] = f
 		}
 		m.mu.Unlock()
 
@@ -224,7 +246,7 @@ func (m *Manager) AccessToken(ctx context.Context, a *account.Account) (string, 
 		f.tok, f.p = m.fetch(ctx, a)
 		f.leaderGaveUp = f.p != nil && ctx.Err() != nil
 		m.mu.Lock()
-		delete(m.flights, a.Name)
+		delete(m.flights, key)
 		m.mu.Unlock()
 		close(f.done)
 		return f.tok, f.p
@@ -243,10 +265,10 @@ const PersistTimeout = 30 * time.Second
 // persist stores a refresh token that Entra has just issued. It runs even
 // when the caller has given up in the meantime: the old token is already
 // spent, so dropping the new one would sign the account out.
-func (m *Manager) persist(ctx context.Context, name, refreshToken string) error {
+func (m *Manager) persist(ctx context.Context, key, refreshToken string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), PersistTimeout)
 	defer cancel()
-	return m.Secrets.Set(ctx, secret.RefreshTokenKey(name), refreshToken)
+	return m.Secrets.Set(ctx, key, refreshToken)
 }
 
 // LockWait bounds the wait for another process's refresh of the same
@@ -260,12 +282,13 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 	}
 	cfg := oauth.ConfigFor(a, cs, m.HTTPClient)
 	settings := settingsDigest(a, &cfg)
-	if t := m.loadStored(ctx, a.Name, settings); t != nil {
-		m.store(a.Name, t, false)
+	si := signInOf(a)
+	if t := m.loadStored(ctx, si, settings); t != nil {
+		m.store(a, t, false)
 		return t.AccessToken, nil
 	}
 	lctx, lcancel := context.WithTimeout(ctx, LockWait)
-	release, err := m.Locker.LockAccount(lctx, a.Name)
+	release, err := m.Locker.LockAccount(lctx, si.lock)
 	lcancel()
 	if err != nil {
 		return "", asProblem(err)
@@ -274,8 +297,8 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 	// Another process may have fetched a token while we waited for the
 	// lock; then it is ours too, and its rotated refresh token is the only
 	// one that still works.
-	if t := m.loadStored(ctx, a.Name, settings); t != nil {
-		m.store(a.Name, t, false)
+	if t := m.loadStored(ctx, si, settings); t != nil {
+		m.store(a, t, false)
 		return t.AccessToken, nil
 	}
 	var tok *oauth.Token
@@ -284,7 +307,7 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 			return "", p
 		}
 	} else {
-		rt, err := m.Secrets.Get(ctx, secret.RefreshTokenKey(a.Name))
+		rt, err := m.refreshToken(ctx, si)
 		if secret.IsNotFound(err) {
 			return "", status.New(status.Yellow, "tokens.not_authorized", "name", a.Name)
 		}
@@ -296,13 +319,13 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 			return "", p
 		}
 		if tok.RefreshToken != "" && tok.RefreshToken != rt {
-			if err := m.persist(ctx, a.Name, tok.RefreshToken); err != nil {
+			if err := m.persist(ctx, si.refresh, tok.RefreshToken); err != nil {
 				return "", status.New(status.Red, "tokens.persist_failed", "name", a.Name).WithDetail(redact.String(err.Error())).Wrap(err)
 			}
 		}
 	}
-	m.keepStored(ctx, a.Name, settings, tok)
-	m.store(a.Name, tok, true)
+	m.keepStored(ctx, si, settings, tok)
+	m.store(a, tok, true)
 	if a.Flow != account.FlowApp {
 		m.observe(a.Name, Refreshed, "")
 	}
@@ -315,19 +338,20 @@ func (m *Manager) fetch(ctx context.Context, a *account.Account) (string, *statu
 // changed). A token fetched fresh in this process is returned as it is:
 // asking again would only repeat the answer.
 func (m *Manager) Renew(ctx context.Context, a *account.Account, refused string) (string, *status.Problem) {
+	key := cacheKey(a)
 	m.mu.Lock()
-	c, ok := m.cache[a.Name]
+	c, ok := m.cache[key]
 	if ok && c.tok.AccessToken == refused {
 		if c.fresh {
 			m.mu.Unlock()
 			return refused, nil
 		}
-		delete(m.cache, a.Name)
+		delete(m.cache, key)
 	}
 	m.mu.Unlock()
 	if ok && c.tok.AccessToken == refused {
 		dctx, cancel := context.WithTimeout(ctx, PersistTimeout)
-		_ = m.Secrets.Delete(dctx, secret.AccessTokenKey(a.Name))
+		_ = m.Secrets.Delete(dctx, signInOf(a).access)
 		cancel()
 	}
 	return m.AccessToken(ctx, a)
@@ -346,10 +370,13 @@ func (m *Manager) Claims(ctx context.Context, a *account.Account) (oauth.Claims,
 	return c, nil
 }
 
-// Logout forgets the account's tokens, in the keyring and in memory.
-func (m *Manager) Logout(ctx context.Context, name string) *status.Problem {
-	m.Forget(name)
-	for _, k := range []string{secret.AccessTokenKey(name), secret.RefreshTokenKey(name)} {
+// Logout forgets the account's sign-in, in the keyring and in memory —
+// and so signs out every account that shares it, as authorizing one
+// authorizes them all.
+func (m *Manager) Logout(ctx context.Context, a *account.Account) *status.Problem {
+	m.Forget(a)
+	si := signInOf(a)
+	for _, k := range []string{si.access, si.refresh, secret.AccessTokenKey(a.Name), secret.RefreshTokenKey(a.Name)} {
 		if err := m.Secrets.Delete(ctx, k); err != nil {
 			return asProblem(err)
 		}

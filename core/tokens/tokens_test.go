@@ -71,7 +71,7 @@ func TestAuthorizeRefreshRotation(t *testing.T) {
 	if claims.User() != "anna@contoso.example" {
 		t.Errorf("claims user %q", claims.User())
 	}
-	stored, err := e.secrets.Get(ctx, secret.RefreshTokenKey("anna"))
+	stored, err := e.secrets.Get(ctx, signInOf(e.acct).refresh)
 	if err != nil || stored != tok.RefreshToken || len(stored) < 3000 || e.secrets.Entries() < 3 {
 		t.Fatalf("refresh token not stored split: %d bytes, %d entries, %v", len(stored), e.secrets.Entries(), err)
 	}
@@ -86,7 +86,7 @@ func TestAuthorizeRefreshRotation(t *testing.T) {
 	if p != nil || at2 == at {
 		t.Fatalf("refresh: %v", p)
 	}
-	rotated, _ := e.secrets.Get(ctx, secret.RefreshTokenKey("anna"))
+	rotated, _ := e.secrets.Get(ctx, signInOf(e.acct).refresh)
 	if rotated == stored {
 		t.Fatal("rotated refresh token not persisted")
 	}
@@ -104,10 +104,10 @@ func TestAuthorizeRefreshRotation(t *testing.T) {
 	} else if strings.Contains(p.Error(), rotated) || strings.Contains(p.Detail, rotated) {
 		t.Error("token in problem")
 	}
-	if p := m.Logout(ctx, "anna"); p != nil {
+	if p := m.Logout(ctx, e.acct); p != nil {
 		t.Fatal(p)
 	}
-	if _, err := e.secrets.Get(ctx, secret.RefreshTokenKey("anna")); !secret.IsNotFound(err) {
+	if _, err := e.secrets.Get(ctx, signInOf(e.acct).refresh); !secret.IsNotFound(err) {
 		t.Error("logout left the refresh token")
 	}
 	if e.secrets.Entries() != 0 {
