@@ -102,6 +102,11 @@ type Account struct {
 	// when known (the registration that created it knows; Entra does not
 	// tell a client). Only the date, never the secret.
 	ClientSecretExpires time.Time `json:"client_secret_expires,omitzero"`
+	// ServicePrincipalID is the object ID of the app's Enterprise
+	// application, when known (the registration that created it knows):
+	// Exchange's New-ServicePrincipal needs exactly this ID, and the
+	// registration's own object ID is the one people copy by mistake.
+	ServicePrincipalID string `json:"service_principal_id,omitempty"`
 }
 
 // MailboxAddress is the address used in XOAUTH2 user= and as the test mail's

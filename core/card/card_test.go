@@ -120,6 +120,14 @@ func TestExchangePowerShell(t *testing.T) {
 			t.Errorf("PowerShell lacks %q:\n%s", want, ps)
 		}
 	}
+	// When the registration was made by mailoauth, the real object ID of the
+	// Enterprise application is filled in: no placeholder is left.
+	a.ServicePrincipalID = "9a8b7c6d-1111-4222-8333-444455556666"
+	known := ExchangePowerShell(a, i18n.EN)
+	if strings.Contains(known, "<OBJECT-ID>") || !strings.Contains(known, "-ObjectId 9a8b7c6d-1111-4222-8333-444455556666") ||
+		!strings.Contains(known, "-User 9a8b7c6d-1111-4222-8333-444455556666") {
+		t.Errorf("object ID not filled in:\n%s", known)
+	}
 	// In the text card the block stands below its label, each line indented.
 	if txt := Text(fields); !strings.Contains(txt, ":\n    # ") || !strings.Contains(txt, "\n    Connect-ExchangeOnline") {
 		t.Errorf("text card:\n%s", txt)

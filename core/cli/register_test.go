@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/graph"
+)
+
+func (h *sandboxCLI) tenantURL() string {
+	return h.sb.Identity.Authority() + "/" + h.sb.Identity.TenantID() + "/"
+}
+
+func (h *sandboxCLI) servers() []string {
+	return []string{"--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"}
+}
+
+func (h *sandboxCLI) must(want int, args ...string) (string, string) {
+	h.t.Helper()
+	out, errs, code := h.run("", args...)
+	if code != want {
+		h.t.Fatalf("mailoauth %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, want, out, errs)
+	}
+	return out, errs
+}
+
+func allGreen(t *testing.T, out string) {
+	t.Helper()
+	var res []map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 3 {
+		t.Fatalf("check output: %v\n%s", err, out)
+	}
+	for _, r := range res {
+		if r["status"] != "green" {
+			t.Errorf("%v: %v %v", r["protocol"], r["status"], r["message"])
+		}
+	}
+}
+
+// leakScan fails when a secret the sandbox handed out (the administrator's
+// Graph tokens among them, and the client secret) shows up in the config
+// folder, the log or anything printed.
+func (h *sandboxCLI) leakScan(printed string) {
+	h.t.Helper()
+	secrets := h.sb.Identity.Issued()
+	hay := printed
+	for _, dir := range []string{h.dir, os.Getenv("MAILOAUTH_LOG_DIR")} {
+		filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				b, _ := os.ReadFile(p)
+				hay += string(b)
+			}
+			return nil
+		})
+	}
+	if len(secrets) < 3 || len(hay) < 100 {
+		h.t.Fatalf("scan would prove nothing: %d secrets, %d bytes", len(secrets), len(hay))
+	}
+	for _, s := range secrets {
+		if strings.Contains(hay, s) {
+			h.t.Errorf("secret %.8s… found on disk or in output", s)
+		}
+	}
+}
+
+func TestRegisterDelegatedThenAuthorizeGreenAndRerun(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	var printed strings.Builder
+	args := append([]string{"register", "--tenant", h.tenantURL(), "--admin", "admin@contoso.example",
+		"--account", "anna", "--login", "anna@contoso.example"}, h.servers()...)
+	out, errs := h.must(ExitOK, args...)
+	printed.WriteString(out + errs)
+	if !strings.Contains(out, "created") || !strings.Contains(out, "mailoauth authorize anna") {
+		t.Fatalf("register output:\n%s", out)
+	}
+	out, errs = h.must(ExitOK, "authorize", "anna")
+	printed.WriteString(out + errs)
+	out, errs = h.must(ExitOK, "check", "anna", "--json")
+	printed.WriteString(out + errs)
+	allGreen(t, out)
+	// Run twice: the registration is found, nothing is made twice.
+	out, errs = h.must(ExitOK, args...)
+	printed.WriteString(out + errs)
+	if !strings.Contains(out, "found") || h.sb.Graph.AppCount("mailoauth") != 1 {
+		t.Fatalf("rerun made a second registration:\n%s", out)
+	}
+	out, errs = h.must(ExitOK, "app", "check", "anna")
+	printed.WriteString(out + errs)
+	if !strings.Contains(out, "Everything mailoauth needs") {
+		t.Errorf("app check:\n%s", out)
+	}
+	h.leakScan(printed.String())
+}
+
+func TestRegisterAppOnlyThenExchangeScriptGreen(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	var printed strings.Builder
+	mailbox := "info@contoso.example"
+	out, errs := h.must(ExitOK, append([]string{"register", "--flow", "app", "--name", "mailoauth-app", "--tenant", h.tenantURL(),
+		"--admin", "admin@contoso.example", "--account", "info", "--login", mailbox, "--json"}, h.servers()...)...)
+	printed.WriteString(out + errs)
+	var res struct {
+		ClientID string `json:"client_id"`
+		SPID     string `json:"service_principal_id"`
+		Script   string `json:"exchange_powershell"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if res.SPID == "" || res.SPID != h.sb.Graph.ServicePrincipalID(res.ClientID) ||
+		!strings.Contains(res.Script, "New-ServicePrincipal -AppId "+res.ClientID+" -ObjectId "+res.SPID) || strings.Contains(res.Script, "<OBJECT-ID>") {
+		t.Fatalf("script:\n%s", res.Script)
+	}
+	if len(h.mem.Values()) != 1 {
+		t.Fatalf("keyring holds %d values, want the client secret", len(h.mem.Values()))
+	}
+	// Before the Exchange administrator ran the script, Exchange refuses.
+	out, _, code := h.run("", "check", "info", "--json")
+	if code != ExitFailure {
+		t.Fatalf("check before the script: %d\n%s", code, out)
+	}
+	if err := h.sb.RunExchangeScript(res.ClientID, res.SPID, mailbox); err != nil {
+		t.Fatal(err)
+	}
+	out, errs = h.must(ExitOK, "check", "info", "--json")
+	printed.WriteString(out + errs)
+	allGreen(t, out)
+	h.leakScan(printed.String())
+}
+
+func TestRegisterNonAdminGetsRoleMessage(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	_, errs := h.must(ExitFailure, "register", "--tenant", h.tenantURL(), "--admin", "anna@contoso.example")
+	if !strings.Contains(errs, "anna@contoso.example may not grant admin consent") || !strings.Contains(errs, "Cloud Application Administrator") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+}
+
+func TestAppCheckRepair(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	h.must(ExitOK, append([]string{"register", "--tenant", h.tenantURL(), "--admin", "admin@contoso.example",
+		"--account", "anna", "--login", "anna@contoso.example"}, h.servers()...)...)
+	out, _ := h.must(ExitOK, "account", "show", "anna", "--json")
+	var acct struct {
+		ClientID string `json:"client_id"`
+	}
+	json.Unmarshal([]byte(out), &acct)
+	if err := h.sb.Graph.SeedFault(acct.ClientID, graph.FaultRedirectWeb); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := h.run("", "authorize", "anna"); code != ExitFailure {
+		t.Fatalf("authorize with a Web redirect: %d", code)
+	}
+	out, _ = h.must(ExitFailure, "app", "check", "--client-id", acct.ClientID, "--tenant", h.tenantURL(), "--admin", "admin@contoso.example")
+	if !strings.Contains(out, "Web platform only") || !strings.Contains(out, "--repair") {
+		t.Fatalf("check:\n%s", out)
+	}
+	out, _ = h.must(ExitOK, "app", "check", "anna", "--repair", "--admin", "admin@contoso.example")
+	if !strings.Contains(out, "Repaired: 1") {
+		t.Errorf("repair:\n%s", out)
+	}
+	h.must(ExitOK, "authorize", "anna")
+}
