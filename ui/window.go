@@ -547,7 +547,7 @@ func (u *Accounts) openWizard() {
 	})
 	w.SetContent(z.Object)
 	w.SetOnClosed(z.Close)
-	w.Resize(fyne.NewSize(720, 620))
+	w.Resize(fyne.NewSize(880, 640))
 	w.Show()
 }
 
@@ -560,7 +560,7 @@ func (u *Accounts) openEditor(a *app.Account) {
 	})
 	w.SetContent(z.Object)
 	w.SetOnClosed(z.Close)
-	w.Resize(fyne.NewSize(720, 620))
+	w.Resize(fyne.NewSize(880, 640))
 	w.Show()
 }
 

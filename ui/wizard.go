@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/app"
@@ -29,6 +31,11 @@ type Wizard struct {
 	back  *widget.Button
 	next  *widget.Button
 	title *widget.Label
+	// steps is the step list on the left, the current one marked.
+	steps []*widget.Label
+	// initial is what the fields held when the wizard opened: Cancel asks
+	// only when something was typed since.
+	initial string
 
 	name, tenant, clientID, secret, login, mailbox *widget.Entry
 	flow                                           *widget.Select
@@ -130,9 +137,95 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 	z.back = widget.NewButton(z.t("ui.wiz.back"), func() { z.show(z.step - 1) })
 	z.next = widget.NewButton(z.t("ui.wiz.next"), z.onNext)
 	z.next.Importance = widget.HighImportance
-	z.Object = container.NewBorder(z.title, container.NewHBox(z.back, z.next), nil, nil, container.NewVScroll(z.body))
+	cancel := widget.NewButton(z.t("ui.wiz.cancel"), z.cancelWizard)
+	// Back, Next, Cancel at the bottom right, as Windows places them.
+	buttons := container.NewHBox(layout.NewSpacer(), z.back, z.next, cancel)
+	list := container.NewVBox()
+	for _, key := range wizardSteps {
+		l := widget.NewLabel(z.t(key))
+		z.steps = append(z.steps, l)
+		list.Add(l)
+	}
+	// Enter is Next: in a field (which keeps the key for itself) and
+	// anywhere else in the window.
+	for _, e := range []*widget.Entry{z.name, z.tenant, z.clientID, z.secret, z.login, z.mailbox, z.server[app.IMAP], z.server[app.POP3], z.server[app.SMTP]} {
+		e.OnSubmitted = func(string) { z.enter() }
+	}
+	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+			z.enter()
+		}
+	})
+	z.Object = container.NewBorder(z.title, buttons, container.NewHBox(list, widget.NewSeparator()), nil, container.NewVScroll(z.body))
+	z.initial = z.typed()
 	z.show(0)
 	return z
+}
+
+// wizardSteps name the steps in the step list.
+var wizardSteps = []string{"window.step_welcome", "window.step_tenant", "window.step_mailbox", "window.step_authorize", "window.step_verify"}
+
+// enter is Next when Next can be pressed.
+func (z *Wizard) enter() {
+	if !z.next.Disabled() {
+		z.onNext()
+	}
+}
+
+// typed is everything the user can type, to tell whether Cancel loses
+// anything.
+func (z *Wizard) typed() string {
+	in := z.input()
+	return strings.Join([]string{in.Name, in.Tenant, in.ClientID, in.Login, in.Mailbox, in.IMAP, in.POP3, in.SMTP, in.Flow,
+		in.IMAPSecurity, in.POP3Security, in.SMTPSecurity, z.secret.Text}, "\x00")
+}
+
+// cancelWizard closes the wizard, asking first when something was typed;
+// closing ends any sign-in still running.
+func (z *Wizard) cancelWizard() {
+	quit := func() {
+		z.close()
+		z.win.Close()
+	}
+	if z.typed() == z.initial && z.saved == nil {
+		quit()
+		return
+	}
+	dialog.ShowConfirm(z.t("ui.wiz.cancel"), z.t("window.wiz_cancel_confirm"), func(ok bool) {
+		if ok {
+			quit()
+		}
+	}, z.win)
+}
+
+// markStep shows the current step in the step list.
+func (z *Wizard) markStep() {
+	for i, l := range z.steps {
+		l.TextStyle = fyne.TextStyle{Bold: i == z.step}
+		if i == z.step {
+			l.Importance = widget.HighImportance
+		} else {
+			l.Importance = widget.MediumImportance
+		}
+		l.Refresh()
+	}
+}
+
+// focusFirst puts the cursor into the step's first field.
+func (z *Wizard) focusFirst() {
+	var first fyne.Focusable
+	switch z.step {
+	case 1:
+		first = z.name
+		if z.editing {
+			first = z.tenant
+		}
+	case 2:
+		first = z.login
+	}
+	if first != nil {
+		z.win.Canvas().Focus(first)
+	}
 }
 
 // Close ends whatever the wizard still runs; its window calls it on close.
@@ -147,6 +240,8 @@ func (z *Wizard) show(step int) {
 		return
 	}
 	z.step = step
+	z.markStep()
+	defer z.focusFirst()
 	z.body.RemoveAll()
 	z.back.Enable()
 	z.next.SetText(z.t("ui.wiz.next"))

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"mailoauth/core/account"
@@ -119,5 +120,66 @@ func TestEditWritesIPv6InBrackets(t *testing.T) {
 	z := NewEditWizard(&fakeService{accounts: []account.Account{*a}}, i18n.EN, w, a, nil)
 	if got := z.server[account.IMAP].Text; got != "[::1]:1993" {
 		t.Errorf("IMAP field %q, want [::1]:1993", got)
+	}
+}
+
+// TestWizardAsPeopleExpect: the step list marks the current step, Enter is
+// Next, the first field has the focus, Back keeps the values, Cancel asks
+// once something was typed.
+func TestWizardAsPeopleExpect(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(nil) // Cancel closes it: no second close at cleanup
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	if !z.steps[0].TextStyle.Bold || z.steps[1].TextStyle.Bold {
+		t.Fatal("step list does not mark the welcome step")
+	}
+	// Nothing typed yet: Cancel closes without asking.
+	// Enter anywhere in the window is Next.
+	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	z.running.Wait()
+	if z.step != 1 || !z.steps[1].TextStyle.Bold || z.steps[0].TextStyle.Bold {
+		t.Fatalf("Enter: step %d", z.step)
+	}
+	if w.Canvas().Focused() != z.name {
+		t.Error("the name field has no focus")
+	}
+	test.Type(z.name, "info")
+	z.tenant.SetText("contoso.onmicrosoft.com")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	// Enter in a field is Next too.
+	z.clientID.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	z.running.Wait()
+	if z.step != 2 || w.Canvas().Focused() != z.login {
+		t.Fatalf("Enter in a field: step %d, focus %v", z.step, w.Canvas().Focused())
+	}
+	test.Tap(z.back)
+	if z.step != 1 || z.name.Text != "info" || z.clientID.Text != "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718" {
+		t.Fatalf("Back lost the values: step %d name %q", z.step, z.name.Text)
+	}
+	test.Tap(findButton(z.Object, "Cancel"))
+	ov := w.Canvas().Overlays().Top()
+	if ov == nil || findButton(ov, "Yes") == nil {
+		t.Fatal("Cancel with typed values did not ask")
+	}
+	if z.ctx.Err() != nil {
+		t.Fatal("ended before the answer")
+	}
+	test.Tap(findButton(ov, "Yes"))
+	if z.ctx.Err() == nil {
+		t.Error("Cancel did not end the wizard's work")
+	}
+}
+
+// TestWizardCancelUntouchedClosesAtOnce: nothing typed, nothing to ask.
+func TestWizardCancelUntouchedClosesAtOnce(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(nil) // Cancel closes it: no second close at cleanup
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Tap(findButton(z.Object, "Cancel"))
+	if w.Canvas().Overlays().Top() != nil || z.ctx.Err() == nil {
+		t.Error("an untouched wizard asked or stayed")
 	}
 }
