@@ -333,6 +333,21 @@ func (w *Watcher) start(ctx context.Context, a *account.Account) {
 	}()
 }
 
+// exists: an account removed while it was being checked must not come
+// back into the results (its light would live on in the tray).
+func (w *Watcher) exists(name string) bool {
+	accts, p := w.opt.Accounts()
+	if p != nil && p.Level == status.Red {
+		return true // cannot tell; keeping a result is the lesser harm
+	}
+	for i := range accts {
+		if accts[i].Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
 	// Parallel bounds the checks, not the recording: a run waiting for the
 	// results file's lock must not keep the next account from starting.
@@ -369,7 +384,7 @@ func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
 	}
 	rs := w.opt.Check(ctx, a)
 	freeSlot()
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || !w.exists(a.Name) {
 		return
 	}
 	var changes []results.Change

@@ -423,3 +423,28 @@ func TestParallelBound(t *testing.T) {
 		t.Errorf("finished %d of 6", r.finished)
 	}
 }
+
+// An account removed while its check runs leaves no result behind and
+// reports no change.
+func TestRemovedDuringCheckIsNotRecorded(t *testing.T) {
+	gate := make(chan struct{})
+	r := newRig(t, 2, 15*time.Minute, nil, true, func(r *rig) { r.block["konto-001"] = gate })
+	r.until(t0, 1)
+	r.mu.Lock()
+	r.accts = r.accts[:1]
+	delete(r.block, "konto-001")
+	r.mu.Unlock()
+	close(gate)
+	r.settle(0)
+	m, _ := r.w.opt.Results.Load()
+	if _, ok := m["konto-001"]; ok || len(m) != 1 {
+		t.Errorf("kept: %v", m)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.changes {
+		if c.Account == "konto-001" {
+			t.Errorf("change of a removed account: %+v", c)
+		}
+	}
+}
