@@ -26,6 +26,7 @@ TARGETS=(
 	"./core/oauth FuzzTokenAnswer"
 	"./core/oauth FuzzDecodeClaims"
 	"./core/oauth FuzzCallbackQuery"
+	"./core/oauth FuzzSignInPage"
 	"./core/mailcheck FuzzXOAUTH2Challenge"
 	"./core/mailcheck FuzzClassify"
 )

@@ -38,6 +38,10 @@ type AuthorizeOptions struct {
 	// ReadPasted reads the address the browser ended on, for accounts whose
 	// redirect is Microsoft's nativeclient page.
 	ReadPasted func(ctx context.Context) (string, error)
+	// ReadErrorCode reads what the user types while the browser sign-in
+	// waits: the AADSTS code Microsoft's page shows ends the wait with our
+	// text for it.
+	ReadErrorCode func(ctx context.Context) (string, error)
 }
 
 // Authorized is the outcome of a sign-in.
@@ -70,6 +74,7 @@ func (s *Service) Authorize(ctx context.Context, name string, o AuthorizeOptions
 	}
 	opts := s.signInOptions(o.BrowserOptions)
 	opts.ReadPasted = o.ReadPasted
+	opts.ReadErrorCode = o.ReadErrorCode
 	opts.Device = o.Device
 	if o.OnDeviceCode != nil {
 		opts.OnDeviceCode = func(d *oauth.DeviceCode) {

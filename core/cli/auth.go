@@ -42,6 +42,7 @@ func (a *runner) authorize(pa *parsed) int {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.paste"))
 			return readLine(ctx, a.env.Stdin)
 		},
+		ReadErrorCode: func(ctx context.Context) (string, error) { return readLine(ctx, a.env.Stdin) },
 		OnDeviceCode: func(d app.DeviceCode) {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.device", "url", d.URL, "code", d.Code,
 				"time", d.Expires.Local().Format("15:04:05")))

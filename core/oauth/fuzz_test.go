@@ -123,3 +123,26 @@ func TestTokenAnswerExpiryBounded(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSignInPage: whatever the sign-in address answers with, and whatever
+// the user pastes or types while waiting, is read without panic; a
+// problem names a code the text holds, never stops on a page that names
+// none, and its detail is escaped.
+func FuzzSignInPage(f *testing.F) {
+	f.Fuzz(func(t *testing.T, httpStatus int, text string) {
+		if p := pageProblem(httpStatus, text); p != nil {
+			checkProblem(t, "page", p)
+			if !strings.Contains(text, "AADSTS") {
+				t.Fatalf("page without a code stopped the sign-in: %v", p)
+			}
+		}
+		if p := ProblemInText(text); p != nil {
+			checkProblem(t, "typed", p)
+		}
+		if code, p := ParsePasted(text, "st4te"); p != nil {
+			checkProblem(t, "pasted", p)
+		} else if code == "" {
+			t.Fatalf("pasted %q: neither code nor problem", text)
+		}
+	})
+}

@@ -57,6 +57,14 @@ type SignInOptions struct {
 	// may ask for it too); OnDeviceCode shows the code and the address.
 	Device       bool
 	OnDeviceCode func(*DeviceCode)
+	// ReadErrorCode, while the loopback waits, reads what the user types:
+	// a line naming the AADSTS code Microsoft's page shows ends the wait
+	// with our text for it (the page cannot reach the loopback). Other
+	// lines, an empty input and a read error change nothing.
+	ReadErrorCode func(ctx context.Context) (string, error)
+
+	// preflight looks at the sign-in address before the browser opens.
+	preflight func(ctx context.Context, authURL string) *status.Problem
 }
 
 func randomState() string {
@@ -113,6 +121,7 @@ func SignIn(ctx context.Context, c *Config, opts SignInOptions) (*Token, *status
 	}
 	verifier := oauth2.GenerateVerifier()
 	redact.Add(verifier)
+	opts.preflight = c.preflight
 	return serveLoopback(ctx, opts, func(ctx context.Context, redirectURI, state string) (*callback, string) {
 		cb := newCallback(state, opts.Lang, func(code string) (*Token, *status.Problem) {
 			return Exchange(ctx, c, code, verifier, redirectURI)
@@ -159,16 +168,42 @@ func serveLoopback(ctx context.Context, opts SignInOptions, start func(ctx conte
 		}
 	}()
 
+	if opts.preflight != nil {
+		if p := opts.preflight(ctx, authURL); p != nil {
+			return nil, p
+		}
+	}
 	openInBackground(opts, authURL)
 	if opts.OnWaiting != nil {
 		dl, _ := ctx.Deadline()
 		opts.OnWaiting(dl)
 	}
+	typed := make(chan *status.Problem, 1)
+	if opts.ReadErrorCode != nil {
+		go readErrorCodes(ctx, opts.ReadErrorCode, typed)
+	}
 	select {
 	case res := <-cb.done:
 		return res.tok, res.p
+	case p := <-typed:
+		return nil, p
 	case <-ctx.Done():
 		return nil, endProblem(ctx, timeout)
+	}
+}
+
+// readErrorCodes reads lines until one names an AADSTS code, the input
+// ends or ctx does.
+func readErrorCodes(ctx context.Context, read func(context.Context) (string, error), found chan<- *status.Problem) {
+	for ctx.Err() == nil {
+		s, err := read(ctx)
+		if p := ProblemInText(s); p != nil {
+			found <- p
+			return
+		}
+		if err != nil {
+			return
+		}
 	}
 }
 
@@ -219,7 +254,11 @@ func SignInManual(ctx context.Context, c *Config, readPasted func(ctx context.Co
 	state := randomState()
 	verifier := oauth2.GenerateVerifier()
 	redact.Add(verifier)
-	openInBackground(opts, c.authURL(account.NativeClientURI, state, verifier))
+	authURL := c.authURL(account.NativeClientURI, state, verifier)
+	if p := c.preflight(ctx, authURL); p != nil {
+		return nil, p
+	}
+	openInBackground(opts, authURL)
 	if opts.OnWaiting != nil {
 		dl, _ := ctx.Deadline()
 		opts.OnWaiting(dl)
@@ -260,6 +299,12 @@ func ParsePasted(pasted, state string) (string, *status.Problem) {
 	s := strings.TrimSpace(pasted)
 	if s == "" {
 		return "", status.New(status.Red, "oauth.paste_empty")
+	}
+	if p := ProblemInText(s); p != nil && !strings.Contains(s, "://") {
+		// The code Microsoft's page shows ("AADSTS50011"), read off and
+		// pasted: our text for it, not a sign-in code to redeem. A pasted
+		// address with error= is read below.
+		return "", p
 	}
 	if !strings.Contains(s, "://") && !strings.ContainsAny(s, "?&= ") {
 		redact.Add(s)

@@ -181,6 +181,11 @@ type Server struct {
 	devices      map[string]*deviceGrant
 	needsConsent map[string]bool // client IDs without admin consent
 	faults       []Fault
+	// attemptFault is the authorize fault taken for a sign-in attempt, by
+	// its state: mailoauth's pre-flight and the browser load the same
+	// address, and Entra answers both alike, so a fault counts attempts,
+	// not requests.
+	attemptFault map[string]Fault
 	issued       []string
 	refreshCount map[string]int
 	withheld     map[string]bool
@@ -349,7 +354,30 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.attemptFault = nil
 	s.withheld = nil
+}
+
+// takeAttemptFault is takeFault("authorize") for the sign-in attempt with
+// this state: the first request of an attempt takes a fault, its repeats
+// get the same answer.
+func (s *Server) takeAttemptFault(state string) (Fault, bool) {
+	s.mu.Lock()
+	f, seen := s.attemptFault[state]
+	s.mu.Unlock()
+	if seen && state != "" {
+		return f, f.AADSTS != 0
+	}
+	f, ok := s.takeFault("authorize")
+	if state != "" {
+		s.mu.Lock()
+		if s.attemptFault == nil || len(s.attemptFault) > 1000 {
+			s.attemptFault = map[string]Fault{}
+		}
+		s.attemptFault[state] = f
+		s.mu.Unlock()
+	}
+	return f, ok
 }
 
 // Withhold makes tokens issued from now on lack a delegated permission, as

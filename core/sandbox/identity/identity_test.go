@@ -213,17 +213,50 @@ func TestAuthorizeErrors(t *testing.T) {
 	if !strings.Contains(loc.Query().Get("error_description"), "AADSTS28000") {
 		t.Errorf("two resources: %v", loc)
 	}
+	// Each sign-in attempt has its own state; a fault counts attempts.
+	attempt := func(state string) url.Values {
+		q := url.Values{}
+		for k, v := range base {
+			q[k] = v
+		}
+		q.Set("state", state)
+		return q
+	}
 	for _, code := range []int{65001, 53003, 90094} {
 		s.SetFault(Fault{Endpoint: "authorize", AADSTS: code, Times: 1})
-		resp, _ := get(base, s.TenantID())
+		resp, _ := get(attempt("s"+itoa(code)), s.TenantID())
 		loc, _ := url.Parse(resp.Header.Get("Location"))
 		if p := entra.FromCallback(loc.Query()); p.Code != "entra.aadsts."+itoa(code) {
 			t.Errorf("fault %d: %s", code, p.Code)
 		}
 	}
-	resp, _ = get(base, s.TenantID())
+	resp, _ = get(attempt("next"), s.TenantID())
 	if loc, _ := url.Parse(resp.Header.Get("Location")); loc.Query().Get("code") == "" {
 		t.Error("fault not consumed")
+	}
+	// mailoauth's pre-flight and then the browser load one attempt's
+	// address: both get the attempt's fault, the next attempt none.
+	s.SetFault(Fault{Endpoint: "authorize", AADSTS: 65001, Times: 1})
+	for i := 0; i < 2; i++ {
+		resp, _ := get(attempt("twice"), s.TenantID())
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		if p := entra.FromCallback(loc.Query()); p.Code != "entra.aadsts.65001" {
+			t.Errorf("request %d of one attempt: %s", i, p.Code)
+		}
+	}
+	resp, _ = get(attempt("after"), s.TenantID())
+	if loc, _ := url.Parse(resp.Header.Get("Location")); loc.Query().Get("code") == "" {
+		t.Error("the fault outlived its attempt")
+	}
+	// A disabled app cannot be sent back to: Entra's own page, with the
+	// code in its message.
+	app, _ := s.LookupApp(PublicClientID)
+	app.Disabled = true
+	s.AddApp(app)
+	resp, body := get(attempt("disabled"), s.TenantID())
+	if resp.StatusCode != 400 || resp.Header.Get("Location") != "" || !strings.Contains(body, "AADSTS7000112: Application") ||
+		!strings.Contains(body, "trouble signing you in") {
+		t.Errorf("disabled app: %d %q %s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 }
 

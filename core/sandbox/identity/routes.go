@@ -86,10 +86,20 @@ func page(w http.ResponseWriter, httpStatus int, title, body string) {
 		html.EscapeString(title), html.EscapeString(title), body)
 }
 
+// errorPage is Entra's page for an error it cannot send back to the app
+// (unknown app or tenant, an untrusted redirect, a disabled app): status
+// 400, "Sorry, but we're having trouble signing you in", then the message
+// with its AADSTS code and the request's IDs, as users quote it.
 func (s *Server) errorPage(w http.ResponseWriter, code int, extra string) {
 	k := entra.Codes[code]
+	msg := fmtCode(code) + ": " + k.Text
+	if extra != "" {
+		msg = fmtCode(code) + ": " + extra
+	}
 	page(w, http.StatusBadRequest, "Sign-in error / Anmeldefehler",
-		"<p>"+html.EscapeString(fmtCode(code)+": "+k.Text+" "+extra)+"</p>")
+		"<h2>Sorry, but we’re having trouble signing you in.</h2><p>"+html.EscapeString(msg)+"</p>"+
+			"<p>Request Id: "+randString(8)+"<br>Correlation Id: "+randString(8)+"<br>Timestamp: "+
+			s.opts.Now().UTC().Format("2006-01-02T15:04:05Z")+"<br>Message: "+html.EscapeString(msg)+"</p>")
 }
 
 // redirectMatches follows Entra's loopback rule: for http://localhost the
@@ -205,9 +215,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"error": {k.Error}, "error_description": {fmtCode(code) + ": " + k.Text}, "state": {q.Get("state")}}
 		http.Redirect(w, r, redirect+"?"+v.Encode(), http.StatusFound)
 	}
-	if f, ok := s.takeFault("authorize"); ok && f.AADSTS != 0 {
+	if f, ok := s.takeAttemptFault(q.Get("state")); ok && f.AADSTS != 0 {
 		code := f.AADSTS
-		if code == 50011 || code == 700016 || code == 90002 || code == 50194 {
+		if code == 50011 || code == 700016 || code == 90002 || code == 50194 || code == 7000112 {
 			s.errorPage(w, code, "")
 			return
 		}
@@ -219,7 +229,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if app.Disabled {
-		fail(7000112)
+		// A disabled app signs nobody in; Entra says so on its own page.
+		s.errorPage(w, 7000112, "Application '"+app.ClientID+"'(mailoauth) is disabled.")
 		return
 	}
 	perms, code := scopeCheck(app, q.Get("scope"))
