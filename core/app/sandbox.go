@@ -46,6 +46,11 @@ type SandboxInfo struct {
 	Introspection      string `json:"introspection"`
 	CAKeyDir           string `json:"cert_dir,omitempty"`
 	Control            string `json:"control"`
+	// Graph is the Microsoft Graph stand-in (the authority's own host, as
+	// register expects for a login host that is none of Microsoft's);
+	// Admin holds Application Administrator there, every other user none.
+	Graph string `json:"graph"`
+	Admin string `json:"admin"`
 }
 
 // MaxRefreshTokenBytes bounds --refresh-token-bytes.
@@ -100,6 +105,7 @@ func StartSandbox(o SandboxOptions) (info *SandboxInfo, stop func(), p *status.P
 		Authority: sb.Identity.Authority(), TenantID: sb.Identity.TenantID(), Domain: sb.Identity.Domains()[0],
 		PublicClientID: identity.PublicClientID, ConfidentialClient: identity.ConfidentialClientID,
 		IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(),
+		Graph: sb.Identity.Authority() + "/v1.0", Admin: "admin@" + sb.Identity.Domains()[0],
 		CAFile: caFile, Control: sb.ControlURL(), Introspection: sb.Identity.IntrospectionURL(), CAKeyDir: o.ServerCertDir,
 	}
 	return info, stop, nil

@@ -307,3 +307,22 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// The administrator can sign in with a code on another device instead.
+func TestAdminDeviceCodeSignIn(t *testing.T) {
+	sb := startSandbox(t)
+	opts := options(sb, "admin@contoso.example", &recorder{})
+	opts.Device = true
+	opts.SignIn.OpenBrowser = func(string) error { t.Error("browser opened for a device sign-in"); return nil }
+	opts.SignIn.OnDeviceCode = func(d *oauth.DeviceCode) {
+		go func() {
+			if err := sb.Identity.ApproveDevice(d.UserCode, "admin@contoso.example", true); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	s := signIn(t, opts, Write)
+	if _, p := s.Ensure(context.Background(), delegated, EnsureOptions{}); p != nil {
+		t.Fatalf("create after device sign-in: %v", p)
+	}
+}
