@@ -183,7 +183,11 @@ func (s *Service) Diagnostics(ctx context.Context, name string, timeout time.Dur
 		return "", p
 	}
 	var claims *oauth.Claims
-	c, tokP := s.tokens.Claims(ctx, a)
+	// The token's claims within the check's timeout too: a stalled token
+	// endpoint must not hold the report for the token request's own limit.
+	cctx, cancel := context.WithTimeout(ctx, s.checkOptions(timeout).Bound())
+	c, tokP := s.tokens.Claims(cctx, a)
+	cancel()
 	if tokP == nil {
 		claims = &c
 	}

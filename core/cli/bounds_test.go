@@ -49,6 +49,15 @@ func TestTimeoutBoundsAStalledTokenEndpoint(t *testing.T) {
 			t.Errorf("%v passed without a token:\n%s%s", args, out, errs)
 		}
 	}
+	// diagnose reads the token's claims and then checks: each within the
+	// timeout, so twice 2 s at most.
+	start := time.Now()
+	h.run("", "diagnose", "anna", "--timeout", "2s")
+	took := time.Since(start)
+	t.Logf("diagnose anna --timeout 2s, token endpoint stalled for 60 s: %s", took.Round(10*time.Millisecond))
+	if took > 8*time.Second {
+		t.Errorf("diagnose --timeout 2s took %s", took)
+	}
 }
 
 // TestAuthorizeTimeoutBoundsDevicePolling: `authorize --device --timeout`

@@ -88,9 +88,7 @@ type probe struct {
 }
 
 func newProbe(ctx context.Context, t Target, opt Options) (*probe, context.CancelFunc) {
-	if opt.Timeout <= 0 {
-		opt.Timeout = DefaultTimeout
-	}
+	opt.Timeout = opt.Bound()
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	p := &probe{ctx: ctx, t: t, opt: opt, res: status.Result{Account: t.Account, Protocol: string(t.Protocol), At: time.Now(), Info: map[string]string{}}}
 	return p, cancel

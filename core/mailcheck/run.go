@@ -61,14 +61,21 @@ func signInRefused(r status.Result) bool {
 	return r.Level != status.Green && n > 0 && r.Steps[n-1].Name == "authenticate" && !r.Steps[n-1].OK
 }
 
+// Bound is the timeout of one account's whole check (DefaultTimeout when
+// unset).
+func (o Options) Bound() time.Duration {
+	if o.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return o.Timeout
+}
+
 // FetchToken gets an account's access token inside the check's timeout and
 // returns the options for what follows with the rest of that timeout: the
 // timeout bounds an account's whole check, so a slow token endpoint cannot
 // stretch a 5-second check to the token request's own limit.
 func FetchToken(ctx context.Context, token func(context.Context) (string, *status.Problem), opt Options) (string, Options, *status.Problem) {
-	if opt.Timeout <= 0 {
-		opt.Timeout = DefaultTimeout
-	}
+	opt.Timeout = opt.Bound()
 	start := time.Now()
 	tctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
@@ -153,11 +160,7 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 				}
 				return
 			}
-			timeout := opt.Check.Timeout
-			if timeout <= 0 {
-				timeout = DefaultTimeout
-			}
-			deadline := time.Now().Add(timeout)
+			deadline := time.Now().Add(opt.Check.Bound())
 			tok, copt, p := FetchToken(ctx, job.Token, opt.Check)
 			release()
 			if p != nil {
