@@ -145,6 +145,11 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = {{.Dir}}/run/auth-postfix
 smtpd_relay_restrictions = permit_sasl_authenticated, reject
 smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+# Send As, the Postfix way: a SASL login may send only from the addresses
+# the map gives it; the shared mailbox info@ is given to anna (her Send As),
+# bob holds only his own address.
+smtpd_sender_login_maps = texthash:{{.Dir}}/senders
+smtpd_sender_restrictions = reject_sender_login_mismatch
 maillog_file_prefixes = {{.Dir}}
 maillog_file = {{.Dir}}/postfix.log
 smtputf8_enable = no
@@ -172,6 +177,13 @@ lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+`
+
+// postfixSenders is smtpd_sender_login_maps: sender address, then the SASL
+// logins that may use it.
+const postfixSenders = `anna@{{.Domain}} anna@{{.Domain}}
+bob@{{.Domain}} bob@{{.Domain}}
+info@{{.Domain}} anna@{{.Domain}}
 `
 
 func render(t *testing.T, path, tmpl string, data any) {
@@ -245,7 +257,7 @@ func startRealServers(t *testing.T, h *harness) *realServers {
 	rs := &realServers{dir: dir, imaps: freePort(t), imapStart: freePort(t), pop3s: freePort(t), smtp: freePort(t)}
 	rs.untrustedIMAPS = fmt.Sprintf("127.0.0.3:%d", rs.imaps)
 	data := map[string]any{"Dir": dir, "IMAPS": rs.imaps, "IMAPStart": rs.imapStart, "POP3S": rs.pop3s, "SMTP": rs.smtp,
-		"Introspection": h.sb.Introspection}
+		"Introspection": h.sb.Introspection, "Domain": h.sb.Domain}
 	rs.dovecotConf = filepath.Join(dir, "dovecot.conf")
 	render(t, rs.dovecotConf, dovecotConf, data)
 	render(t, filepath.Join(dir, "oauth2.conf.ext"), oauth2Conf, data)
@@ -253,6 +265,7 @@ func startRealServers(t *testing.T, h *harness) *realServers {
 	os.MkdirAll(rs.postfixDir, 0o755)
 	render(t, filepath.Join(rs.postfixDir, "main.cf"), postfixMain, data)
 	render(t, filepath.Join(rs.postfixDir, "master.cf"), postfixMaster, data)
+	render(t, filepath.Join(dir, "senders"), postfixSenders, data)
 
 	start := time.Now()
 	run(t, "dovecot", "-c", rs.dovecotConf)
@@ -472,15 +485,88 @@ passwordeval "%s access-token happy"
 		}
 	})
 
-	timed("login is not the mailbox", func() {
-		add("shared", "--mailbox", "info@"+h.sb.Domain, "--imap", imaps, "--pop3", pop3s, "--smtp", smtp)
+	timed("shared mailbox over SMTP", func() {
+		// Dovecot, like Exchange without Full Access, opens only the
+		// token's own mailbox over IMAP and POP3. SMTP signs in as the login
+		// and sends MAIL FROM the shared mailbox, which Postfix allows
+		// because the sender map gives info@ to anna — Send As.
+		shared := "info@" + h.sb.Domain
+		add("shared", "--mailbox", shared, "--imap", imaps, "--pop3", pop3s, "--smtp", smtp)
 		h.must(0, "", "authorize", "shared")
 		res := h.check(t, 2, "shared")
-		for _, p := range []string{"imap", "pop3", "smtp"} {
+		for _, p := range []string{"imap", "pop3"} {
 			if res["shared/"+p].Status != "red" {
 				t.Errorf("%s: %+v", p, res["shared/"+p])
 			}
 		}
+		if r := res["shared/smtp"]; r.Status != "green" || !strings.HasPrefix(step(r, "authenticate"), "235") || !strings.HasPrefix(step(r, "mail_from"), "250") {
+			t.Errorf("smtp as the delegate, from the shared mailbox: %+v", r)
+		}
+		h.must(0, "", "send-test", "shared", "--to", login)
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			b, _ := os.ReadFile(filepath.Join(rs.dir, "postfix.log"))
+			if strings.Contains(string(b), "sasl_username="+login) && strings.Contains(string(b), "from=<"+shared+">") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Postfix never took a mail from %s signed in as %s:\n%s", shared, login, b)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		// SMTP AUTH as the shared mailbox itself is refused, as Exchange
+		// refuses it: msmtp with user= the shared mailbox and anna's token.
+		conf := filepath.Join(h.dir, "msmtprc-shared")
+		os.WriteFile(conf, []byte(fmt.Sprintf(`account shared
+host 127.0.0.2
+port %d
+tls on
+tls_starttls on
+tls_trust_file %s
+auth xoauth2
+user %s
+from %s
+passwordeval "%s access-token shared"
+`, rs.smtp, h.sb.CAFile, shared, shared, h.bin)), 0o600)
+		cmd := exec.Command("msmtp", "-C", conf, "-a", "shared", login)
+		cmd.Env = h.env
+		cmd.Stdin = strings.NewReader("Subject: as the shared mailbox\r\n\r\nmust be refused\r\n")
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "535") {
+			t.Errorf("SMTP AUTH as the shared mailbox: %v\n%s", err, out)
+		}
+	})
+
+	timed("delegate without Send As", func() {
+		// bob signs in fine but does not own info@: Postfix refuses the
+		// sender with 553 5.7.1 … not owned by user, and the fix names
+		// both the Postfix map and Exchange's Add-RecipientPermission.
+		bob, shared := "bob@"+h.sb.Domain, "info@"+h.sb.Domain
+		h.must(0, "", "account", "add", "bob", "--login", bob, "--mailbox", shared, "--tenant", tenant, "--client-id", h.sb.PublicClientID,
+			"--imap", "off", "--pop3", "off", "--smtp", smtp)
+		h.must(0, "", "authorize", "bob")
+		r := h.check(t, 2, "bob")["bob/smtp"]
+		if r.Problem != "mailcheck.smtp.sender_not_owned" || !strings.Contains(r.Detail, "553 5.7.1") || !strings.Contains(r.Detail, "not owned by user") ||
+			!strings.Contains(r.Fix, "smtpd_sender_login_maps") || !strings.Contains(r.Fix, "Add-RecipientPermission -Identity "+shared+" -Trustee "+bob) {
+			t.Errorf("no Send As: %+v", r)
+		}
+		if !strings.HasPrefix(step(r, "authenticate"), "235") {
+			t.Errorf("bob's own sign-in should work: %+v", r)
+		}
+	})
+
+	timed("identity platform trouble", func() {
+		// The identity platform fails Dovecot's introspection: Dovecot
+		// answers IMAP NO [UNAVAILABLE] and POP3 -ERR [SYS/TEMP], Postfix
+		// (SASL through Dovecot) 454 4.7.0 — all yellow "temporary".
+		h.control(`{"fault":{"endpoint":"introspect","http_status":503}}`)
+		res := h.check(t, 1, "happy")
+		h.control(`{"clear":true}`)
+		for p, raw := range map[string]string{"imap": "[UNAVAILABLE]", "pop3": "[SYS/TEMP]", "smtp": "454 4.7.0"} {
+			if r := res["happy/"+p]; r.Status != "yellow" || r.Problem != "mailcheck.temporary" || !strings.Contains(r.Detail, raw) {
+				t.Errorf("%s: %+v", p, r)
+			}
+		}
+		h.check(t, 0, "happy")
 	})
 
 	timed("untrusted CA", func() {
