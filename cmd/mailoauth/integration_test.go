@@ -158,6 +158,9 @@ smtpd_recipient_restrictions = permit_sasl_authenticated, reject
 # bob holds only his own address.
 smtpd_sender_login_maps = texthash:{{.Dir}}/senders
 smtpd_sender_restrictions = reject_sender_login_mismatch
+# Judge the sender at MAIL FROM, as Exchange judges Send As there (Postfix
+# would otherwise wait for RCPT TO, which a check never sends).
+smtpd_delay_reject = no
 maillog_file_prefixes = {{.Dir}}
 maillog_file = {{.Dir}}/postfix.log
 smtputf8_enable = no
