@@ -567,15 +567,20 @@ passwordeval "%s access-token shared"
 
 	timed("identity platform trouble", func() {
 		// The identity platform fails Dovecot's introspection: Dovecot
-		// answers IMAP NO [UNAVAILABLE] and POP3 -ERR [SYS/TEMP], Postfix
-		// (SASL through Dovecot) 454 4.7.0 — all yellow "temporary".
+		// answers IMAP NO [UNAVAILABLE] and POP3 -ERR [SYS/TEMP], both
+		// yellow "temporary". Postfix 3.7 does not pass Dovecot's temporary
+		// failure on as 454 4.7.0: it answers 535 5.7.8 "(reason
+		// unavailable)", a permanent code, which stays red.
 		h.control(`{"fault":{"endpoint":"introspect","http_status":503}}`)
-		res := h.check(t, 1, "happy")
+		res := h.check(t, 2, "happy")
 		h.control(`{"clear":true}`)
-		for p, raw := range map[string]string{"imap": "[UNAVAILABLE]", "pop3": "[SYS/TEMP]", "smtp": "454 4.7.0"} {
+		for p, raw := range map[string]string{"imap": "NO [UNAVAILABLE]", "pop3": "-ERR [SYS/TEMP]"} {
 			if r := res["happy/"+p]; r.Status != "yellow" || r.Problem != "mailcheck.temporary" || !strings.Contains(r.Detail, raw) {
 				t.Errorf("%s: %+v", p, r)
 			}
+		}
+		if r := res["happy/smtp"]; r.Status != "red" || !strings.Contains(r.Detail, "535 5.7.8") {
+			t.Errorf("smtp: %+v", r)
 		}
 		h.check(t, 0, "happy")
 	})
