@@ -79,7 +79,8 @@ func TestRetryAfterBeyondBoundGivesUpYellow(t *testing.T) {
 	c := &Client{BaseURL: srv.URL, Token: "t", MaxWait: 10 * time.Second}
 	start := time.Now()
 	err := c.Get(context.Background(), "/applications", nil)
-	if time.Since(start) > 2*time.Second || calls.Load() != 1 {
+	// Far below the bound: the hour was not slept, not even the 10 s.
+	if time.Since(start) > 8*time.Second || calls.Load() != 1 {
 		t.Fatalf("waited %v, %d calls", time.Since(start), calls.Load())
 	}
 	if p := ProblemOf(err); p.Level != status.Yellow || p.Code != "graph.busy" {
@@ -97,7 +98,7 @@ func TestCancelEndsTheWait(t *testing.T) {
 	c := &Client{BaseURL: srv.URL, Token: "t", OnWait: func(int, time.Duration) { go cancel() }}
 	start := time.Now()
 	err := c.Get(ctx, "/applications", nil)
-	if time.Since(start) > 5*time.Second {
+	if time.Since(start) > 20*time.Second {
 		t.Fatalf("cancel did not end the wait: %v", time.Since(start))
 	}
 	if p := ProblemOf(err); p.Code != "graph.canceled" {

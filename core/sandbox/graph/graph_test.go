@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +22,9 @@ type env struct {
 	hc *http.Client
 }
 
-func start(t *testing.T) *env {
+func start(t *testing.T) *env { return startWith(t, graph.Options{}) }
+
+func startWith(t *testing.T, opts graph.Options) *env {
 	ca, err := certs.NewCA()
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +34,7 @@ func start(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { id.Close() })
-	return &env{t: t, id: id, g: graph.New(id, graph.Options{}), hc: id.HTTPClient()}
+	return &env{t: t, id: id, g: graph.New(id, opts), hc: id.HTTPClient()}
 }
 
 func (e *env) call(user, method, path string, body any, out any) (int, string) {
@@ -115,8 +118,12 @@ func TestRegistrationBecomesIdentityApp(t *testing.T) {
 }
 
 func TestReplicationDelayHidesNewObjects(t *testing.T) {
-	e := start(t)
-	e.g.SetReplicationDelay(300 * time.Millisecond)
+	// The stand-in's own clock, so a slow machine cannot outrun the delay.
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := startWith(t, graph.Options{Now: clock})
+	e.g.SetReplicationDelay(time.Minute)
 	var app struct{ ID, AppID string }
 	if code, body := e.call("admin@contoso.example", "POST", "/applications", map[string]any{"displayName": "x"}, &app); code != 201 {
 		t.Fatalf("create: %d %s", code, body)
@@ -131,7 +138,9 @@ func TestReplicationDelayHidesNewObjects(t *testing.T) {
 	if _, ok := e.id.LookupApp(app.AppID); ok {
 		t.Error("sign-in servers know the app before replication")
 	}
-	time.Sleep(400 * time.Millisecond)
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
 	if code, body := e.call("admin@contoso.example", "POST", "/servicePrincipals", map[string]string{"appId": app.AppID}, nil); code != 201 {
 		t.Fatalf("sp after replication: %d %s", code, body)
 	}
