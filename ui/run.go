@@ -58,18 +58,29 @@ func Run(opts Options) int {
 	defer svc.Close()
 	u := NewAccounts(svc, opts.Lang, w)
 	w.SetContent(u.Object)
-	w.SetOnClosed(u.Close)
-	w.Resize(fyne.NewSize(1280, 760))
+	set, sp := svc.Settings()
+	if sp != nil {
+		u.status.SetText(sp.Message(opts.Lang))
+	}
+	size := fyne.NewSize(1280, 760)
+	if set.Window.Width >= 640 && set.Window.Height >= 400 {
+		size = fyne.NewSize(set.Window.Width, set.Window.Height)
+	}
+	w.Resize(size)
+	lv := newLiving(u, a, w, newFyneDesktop(a), set)
+	lv.startWatching(svc)
 	w.Show()
 	// The kept lights are on screen already; a fresh check of all runs
-	// beside them. With no account at all there is nothing to look at but
-	// the wizard.
+	// beside them (the watcher's first round, or one check when watching
+	// is off). With no account at all there is nothing to look at but the
+	// wizard.
 	if len(u.all) == 0 {
 		u.openWizard()
-	} else {
+	} else if set.EveryMinutes == 0 {
 		u.check(nil)
 	}
 	a.Run()
+	lv.stop()
 	return 0
 }
 

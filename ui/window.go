@@ -45,6 +45,9 @@ type Accounts struct {
 	// onLight is told the tray's light (the worst unmuted) when it may
 	// have changed.
 	onLight func(status.Level)
+	// onSettings is told when the settings were saved (the watcher and the
+	// tray follow them).
+	onSettings func()
 	// ctx ends with the window: every sign-in, check and dialog's work
 	// started from it stops then instead of updating dead widgets.
 	ctx   context.Context
@@ -139,6 +142,7 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 // setMenu puts what is not used every minute into the main menu.
 func (u *Accounts) setMenu() {
 	file := fyne.NewMenu(u.t("window.menu_file"),
+		fyne.NewMenuItem(u.t("window.settings_title")+" …", u.showSettings),
 		fyne.NewMenuItem(u.t("ui.open_logs"), func() { u.openFolder(u.svc.LogDir()) }),
 		fyne.NewMenuItem(u.t("ui.remove_all")+" …", u.removeAll),
 	)

@@ -22,6 +22,7 @@ type fakeService struct {
 	mu       sync.Mutex
 	accounts []account.Account
 	kept     map[string]app.LastResult
+	settings *app.Settings
 	results  []status.Result
 	removed  []string
 	products []string // the product of every Card call
@@ -223,6 +224,23 @@ func (f *fakeService) SetMuted(name string, muted bool) *status.Problem {
 			f.accounts[i].Muted = muted
 		}
 	}
+	return nil
+}
+func (f *fakeService) Settings() (app.Settings, *status.Problem) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.settings == nil {
+		s := app.DefaultSettings()
+		f.settings = &s
+	}
+	return *f.settings, nil
+}
+func (f *fakeService) UpdateSettings(fn func(*app.Settings)) *status.Problem {
+	s, _ := f.Settings()
+	fn(&s)
+	f.mu.Lock()
+	f.settings = &s
+	f.mu.Unlock()
 	return nil
 }
 func (f *fakeService) SetNote(name, note string) *status.Problem {

@@ -54,6 +54,9 @@ type Settings struct {
 	// Language is "de", "en" or "" (the system's); --lang wins over it.
 	Language string `json:"language,omitempty"`
 	Window   Window `json:"window,omitzero"`
+	// TrayHintShown: the window has said once that closing it keeps the
+	// program watching in the notification area.
+	TrayHintShown bool `json:"tray_hint_shown,omitempty"`
 }
 
 // Defaults are the settings of a fresh installation.

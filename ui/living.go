@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	"mailoauth/core/app"
+	"mailoauth/core/status"
+)
+
+// living is the program around the window: the watcher, the tray, what
+// closing the window does, and remembering its size.
+type living struct {
+	u      *Accounts
+	app    fyne.App
+	win    fyne.Window
+	desk   Desktop
+	tray   *tray
+	set    app.Settings
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newLiving(u *Accounts, a fyne.App, w fyne.Window, desk Desktop, set app.Settings) *living {
+	lv := &living{u: u, app: a, win: w, desk: desk, set: set, done: make(chan struct{})}
+	lv.ctx, lv.cancel = context.WithCancel(context.Background())
+	lv.tray = newTray(u, desk, lv.show, lv.quit)
+	lv.tray.notify = set.Notifications
+	if lv.trayOn() {
+		u.onLight = lv.tray.setLight
+		u.refilter()
+	}
+	u.onSettings = lv.reload
+	w.SetCloseIntercept(lv.closeWindow)
+	return lv
+}
+
+// trayOn: the setting asks for the icon and there is somewhere to put it.
+func (lv *living) trayOn() bool { return lv.set.Tray && lv.desk.HasTray() }
+
+// startWatching starts the schedule: a check of all at start, then every
+// interval, each account at its own moment.
+func (lv *living) startWatching(svc *app.Service) {
+	u := lv.u
+	w, p := svc.Watch(app.WatchOptions{
+		Every: lv.set.Every(),
+		OnResults: func(_ string, rs []status.Result) {
+			u.do(func() {
+				for _, r := range rs {
+					u.show(r)
+				}
+			})
+		},
+		OnChange: func(c app.Change) { u.do(func() { lv.tray.changed(c) }) },
+		OnProblem: func(p *status.Problem) {
+			u.do(func() { u.status.SetText(p.Message(u.lang)) })
+		},
+	})
+	if p != nil {
+		u.status.SetText(p.Message(u.lang))
+		close(lv.done)
+		return
+	}
+	lv.tray.watcher = w
+	go func() {
+		defer close(lv.done)
+		w.Run(lv.ctx)
+	}()
+}
+
+// reload follows saved settings: interval, tray, notifications.
+func (lv *living) reload() {
+	set, p := lv.u.svc.Settings()
+	if p != nil {
+		return
+	}
+	old := lv.set
+	lv.set = set
+	lv.tray.notify = set.Notifications
+	if lv.tray.watcher != nil && set.EveryMinutes != old.EveryMinutes {
+		lv.tray.watcher.SetEvery(set.Every())
+	}
+	if lv.trayOn() {
+		lv.u.onLight = lv.tray.setLight
+		lv.u.refilter()
+	}
+}
+
+// watching: the schedule runs (an interval is set and not paused).
+func (lv *living) watching() bool {
+	return lv.tray.watcher != nil && lv.set.EveryMinutes > 0 && !lv.tray.watcher.Paused()
+}
+
+// closeWindow: while watching with a notification area, closing keeps the
+// program there (saying so once); without one, closing quits.
+func (lv *living) closeWindow() {
+	lv.saveSize()
+	if lv.trayOn() && lv.watching() {
+		lv.win.Hide()
+		if !lv.set.TrayHintShown {
+			lv.desk.Notify("mailoauth", lv.u.t("window.tray_hint"))
+			lv.set.TrayHintShown = true
+			lv.u.background(func(context.Context) {
+				_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.TrayHintShown = true })
+			})
+		}
+		return
+	}
+	lv.quit()
+}
+
+// show brings the window back (the tray's Open, a second start).
+func (lv *living) show() {
+	lv.win.Show()
+	lv.win.RequestFocus()
+}
+
+// quit ends the program: the window's work, the watcher, the app.
+func (lv *living) quit() {
+	lv.saveSize()
+	lv.u.Close()
+	lv.cancel()
+	lv.app.Quit()
+}
+
+// stop waits for the watcher after the app ended.
+func (lv *living) stop() {
+	lv.cancel()
+	<-lv.done
+}
+
+// saveSize remembers the window's size. Fyne offers no window position, so
+// the system places it.
+func (lv *living) saveSize() {
+	sz := lv.win.Canvas().Size()
+	if sz.Width < 100 || sz.Height < 100 {
+		return
+	}
+	_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.Window.Width, s.Window.Height = sz.Width, sz.Height })
+}
