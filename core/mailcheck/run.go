@@ -185,20 +185,11 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 						fail(pi, canceled())
 						return
 					}
-					defer release()
-					t := TargetFor(job.Account, proto)
-					r := Check(ctx, t, tok, copt)
-					if job.Renew != nil && signInRefused(r) {
-						nt, p := renew()
-						if p != nil {
-							fail(pi, p)
-							return
-						}
-						if rest := time.Until(deadline); nt != tok && rest > 0 {
-							ropt := copt
-							ropt.Timeout = rest
-							r = Check(ctx, t, nt, ropt)
-						}
+					r, p := checkRenewing(ctx, TargetFor(job.Account, proto), tok, copt, deadline, job.Renew != nil, renew)
+					release() // before reporting: a slow report must not hold a slot
+					if p != nil {
+						fail(pi, p)
+						return
 					}
 					emit(ji*len(account.Protocols)+pi, r)
 				}()
@@ -207,4 +198,25 @@ func Run(ctx context.Context, jobs []Job, opt RunOptions, report func(status.Res
 	}
 	wg.Wait()
 	return results
+}
+
+// checkRenewing checks t; when the server refuses the sign-in and renew is
+// possible, it checks once more with a renewed token in what is left of the
+// account's time. A failed renewal is the result (it says why: revoked,
+// signed out).
+func checkRenewing(ctx context.Context, t Target, tok string, opt Options, deadline time.Time, canRenew bool,
+	renew func() (string, *status.Problem)) (status.Result, *status.Problem) {
+	r := Check(ctx, t, tok, opt)
+	if !canRenew || !signInRefused(r) {
+		return r, nil
+	}
+	nt, p := renew()
+	if p != nil {
+		return r, p
+	}
+	if rest := time.Until(deadline); nt != tok && rest > 0 {
+		opt.Timeout = rest
+		r = Check(ctx, t, nt, opt)
+	}
+	return r, nil
 }
