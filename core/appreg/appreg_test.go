@@ -326,3 +326,43 @@ func TestAdminDeviceCodeSignIn(t *testing.T) {
 		t.Fatalf("create after device sign-in: %v", p)
 	}
 }
+
+// Keys built at run time ("appreg.denied."+step) exist in both languages,
+// with a fix.
+func TestRuntimeKeysHaveTexts(t *testing.T) {
+	var keys []string
+	for _, step := range []string{"read", "create", "change", "consent", "roles"} {
+		keys = append(keys, "appreg.denied."+step, "appreg.denied."+step+".fix")
+	}
+	for _, f := range []string{FaultNotFound, FaultDeleted, FaultRedirectMissing, FaultRedirectWeb, FaultPublicFlowsOff, FaultPermission,
+		FaultConsent, FaultNoSP, FaultMultiTenantNoSP, FaultDisabled, FaultRole, FaultSecretMissing, FaultSecretExpired, FaultSecretExpiring} {
+		keys = append(keys, "appreg.fault."+f, "appreg.fault."+f+".fix")
+	}
+	for _, l := range i18n.Langs {
+		for _, k := range keys {
+			if !i18n.Has(l, k) {
+				t.Errorf("%s: no text for %s", l, k)
+			}
+		}
+	}
+}
+
+// Graph's 429 with Retry-After is waited out, and the wait is shown.
+func TestThrottlingWaitedOut(t *testing.T) {
+	sb := startSandbox(t)
+	rec := &recorder{}
+	s := signIn(t, options(sb, "admin@contoso.example", rec), Write)
+	sb.Graph.Throttle(2, 1)
+	if _, p := s.Ensure(context.Background(), delegated, EnsureOptions{}); p != nil {
+		t.Fatalf("create while throttled: %v", p)
+	}
+	n := 0
+	for _, p := range rec.steps {
+		if p.Step == "appreg.step.throttled" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d throttled steps shown, want 2", n)
+	}
+}

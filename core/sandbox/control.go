@@ -57,6 +57,11 @@ type controlRequest struct {
 	// ExchangeScript stands for an Exchange administrator having run the
 	// app-only PowerShell: the service principal's object ID must be the
 	// real one, then the app may open the mailbox.
+	// Throttle answers the next Times Graph calls with 429 and Retry-After.
+	Throttle *struct {
+		Times      int `json:"times"`
+		RetryAfter int `json:"retry_after"`
+	} `json:"throttle,omitempty"`
 	ExchangeScript *struct {
 		ClientID string `json:"client_id"`
 		ObjectID string `json:"object_id"`
@@ -126,6 +131,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 				return
 			}
 			s.Graph.SetReplicationDelay(d)
+		}
+		if req.Throttle != nil {
+			s.Graph.Throttle(req.Throttle.Times, req.Throttle.RetryAfter)
 		}
 		if req.AppFault != nil {
 			if err := s.Graph.SeedFault(req.AppFault.ClientID, req.AppFault.Fault); err != nil {

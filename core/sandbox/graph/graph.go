@@ -173,6 +173,8 @@ type Server struct {
 	roles       map[string][]string
 	delay       time.Duration
 	requests    []string // "METHOD path" of every call, for tests
+	throttle    int      // the next calls answered 429
+	retryAfter  int      // their Retry-After, in seconds
 }
 
 // New builds the stand-in and mounts it at /v1.0/ on the identity server.
@@ -254,6 +256,14 @@ func (s *Server) SetReplicationDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delay = d
+}
+
+// Throttle answers the next n calls with 429 and Retry-After: seconds, as
+// Graph does when a tenant or app sends too much.
+func (s *Server) Throttle(n, seconds int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttle, s.retryAfter = n, seconds
 }
 
 // Requests lists "METHOD /path" of every call so far.
@@ -636,7 +646,16 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.requests = append(s.requests, r.Method+" "+r.URL.Path)
+			throttled := s.throttle > 0
+			if throttled {
+				s.throttle--
+				w.Header().Set("Retry-After", fmt.Sprint(s.retryAfter))
+			}
 			s.mu.Unlock()
+			if throttled {
+				s.graphError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.")
+				return
+			}
 			c, ok := s.auth(w, r)
 			if !ok {
 				return
