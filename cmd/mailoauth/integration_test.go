@@ -358,6 +358,26 @@ func TestRealServers(t *testing.T) {
 	add := func(name string, extra ...string) {
 		h.must(0, "", append([]string{"account", "add", name, "--login", login, "--tenant", tenant, "--client-id", h.sb.PublicClientID}, extra...)...)
 	}
+	// msmtp sends stdin to login through Postfix, signing in as user with
+	// the token of mailoauth account name (the README's helper recipe).
+	msmtp := func(name, user, stdin string) ([]byte, error) {
+		conf := filepath.Join(h.dir, "msmtprc-"+name)
+		os.WriteFile(conf, []byte(fmt.Sprintf(`account %s
+host 127.0.0.2
+port %d
+tls on
+tls_starttls on
+tls_trust_file %s
+auth xoauth2
+user %s
+from %s
+passwordeval "%s access-token %s"
+`, name, rs.smtp, h.sb.CAFile, user, user, h.bin, name)), 0o600)
+		cmd := exec.Command("msmtp", "-C", conf, "-a", name, login)
+		cmd.Env = h.env
+		cmd.Stdin = strings.NewReader(stdin)
+		return cmd.CombinedOutput()
+	}
 	timed := func(name string, fn func()) {
 		start := time.Now()
 		fn()
@@ -428,23 +448,8 @@ func TestRealServers(t *testing.T) {
 		if _, err := exec.LookPath("msmtp"); err != nil {
 			t.Fatal("msmtp missing (scripts/install-deps.sh installs it)")
 		}
-		conf := filepath.Join(h.dir, "msmtprc")
-		os.WriteFile(conf, []byte(fmt.Sprintf(`account happy
-host 127.0.0.2
-port %d
-tls on
-tls_starttls on
-tls_trust_file %s
-auth xoauth2
-user %s
-from %s
-passwordeval "%s access-token happy"
-`, rs.smtp, h.sb.CAFile, login, login, h.bin)), 0o600)
 		before := step(h.check(t, 0, "happy")["happy/imap"], "select")
-		cmd := exec.Command("msmtp", "-C", conf, "-a", "happy", login)
-		cmd.Env = h.env
-		cmd.Stdin = strings.NewReader("Subject: msmtp helper\r\n\r\nsent by msmtp with a mailoauth token\r\n")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := msmtp("happy", login, "Subject: msmtp helper\r\n\r\nsent by msmtp with a mailoauth token\r\n"); err != nil {
 			t.Fatalf("msmtp: %v\n%s", err, out)
 		}
 		deadline := time.Now().Add(20 * time.Second)
@@ -527,22 +532,7 @@ passwordeval "%s access-token happy"
 		}
 		// SMTP AUTH as the shared mailbox itself is refused, as Exchange
 		// refuses it: msmtp with user= the shared mailbox and anna's token.
-		conf := filepath.Join(h.dir, "msmtprc-shared")
-		os.WriteFile(conf, []byte(fmt.Sprintf(`account shared
-host 127.0.0.2
-port %d
-tls on
-tls_starttls on
-tls_trust_file %s
-auth xoauth2
-user %s
-from %s
-passwordeval "%s access-token shared"
-`, rs.smtp, h.sb.CAFile, shared, shared, h.bin)), 0o600)
-		cmd := exec.Command("msmtp", "-C", conf, "-a", "shared", login)
-		cmd.Env = h.env
-		cmd.Stdin = strings.NewReader("Subject: as the shared mailbox\r\n\r\nmust be refused\r\n")
-		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "535") {
+		if out, err := msmtp("shared", shared, "Subject: as the shared mailbox\r\n\r\nmust be refused\r\n"); err == nil || !strings.Contains(string(out), "535") {
 			t.Errorf("SMTP AUTH as the shared mailbox: %v\n%s", err, out)
 		}
 	})
