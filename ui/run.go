@@ -56,6 +56,26 @@ func Run(opts Options) int {
 		return 3
 	}
 	defer svc.Close()
+	// One window per config folder: a second start brings this one to the
+	// front and ends.
+	raise := make(chan struct{}, 1)
+	var release func()
+	if !opts.Demo {
+		rel, first, ip := svc.ClaimWindow(func() {
+			select {
+			case raise <- struct{}{}:
+			default:
+			}
+		})
+		if !first {
+			return 0
+		}
+		release = rel
+		defer release()
+		if ip != nil {
+			fmt.Fprintln(os.Stderr, ip.Message(opts.Lang))
+		}
+	}
 	u := NewAccounts(svc, opts.Lang, w)
 	w.SetContent(u.Object)
 	set, sp := svc.Settings()
@@ -69,6 +89,11 @@ func Run(opts Options) int {
 	w.Resize(size)
 	lv := newLiving(u, a, w, newFyneDesktop(a), set)
 	lv.startWatching(svc)
+	go func() {
+		for range raise {
+			fyne.Do(lv.show)
+		}
+	}()
 	w.Show()
 	// The kept lights are on screen already; a fresh check of all runs
 	// beside them (the watcher's first round, or one check when watching
