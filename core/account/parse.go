@@ -185,6 +185,8 @@ func asciiDomain(s string) (string, bool) {
 	return strings.ToLower(a), true
 }
 
+var guidSlip = regexp.MustCompile(`^\{?[0-9A-Fa-f-]+\}?$`)
+
 var secretAlphabet = regexp.MustCompile(`^[A-Za-z0-9~._\-]{34,44}$`)
 
 // ParseClientID accepts the Application (client) ID GUID.
@@ -201,6 +203,11 @@ func ParseClientID(in string) (string, *status.Problem) {
 		return "", bad("client_id", "email", s)
 	case strings.Contains(s, "://"):
 		return "", bad("client_id", "url", s)
+	case guidSlip.MatchString(s):
+		// Hex digits and hyphens only: a client ID with a digit or hyphen
+		// too many or too few. Entra's secrets use the whole alphabet, so
+		// this is no secret, and the user needs to see what was typed.
+		return "", bad("client_id", "invalid", s)
 	case strings.Contains(s, "~") || secretAlphabet.MatchString(s):
 		// Never echo what may be a secret value.
 		return "", status.New(status.Red, "account.client_id.secret", "field", "client_id")

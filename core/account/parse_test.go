@@ -105,6 +105,11 @@ func TestParseClientID(t *testing.T) {
 		"https://portal.azure.com/#blade": "account.client_id.url",
 		"Xy8Q~abcdefghijklmnopqrstuvwxyz0123456789AB": "account.client_id.secret",
 		"12345": "account.client_id.invalid",
+		// A GUID with a digit missing, one too many or a hyphen lost is a
+		// typing slip, not a secret: it must be shown so the user sees it.
+		"1111111-2222-4333-8444-555555555555":   "account.client_id.invalid",
+		"11111111-2222-4333-8444-5555555555555": "account.client_id.invalid",
+		"11111111-2222-43338444-555555555555":   "account.client_id.invalid",
 	}
 	for in, code := range cases {
 		_, p := ParseClientID(in)
