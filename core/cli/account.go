@@ -73,7 +73,7 @@ func (a *runner) accountAdd(pa *parsed) int {
 		return a.failAll(problems, code)
 	}
 	if saved.Note != nil {
-		a.printProblem(a.env.Stderr, saved.Note)
+		a.printNote(a.env.Stderr, saved.Note)
 	} else if saved.TenantGiven != "" {
 		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", saved.TenantGiven, "tenant", saved.Account.Tenant, "cloud", saved.Cloud))
 	}

@@ -70,7 +70,7 @@ func (a *runner) authorize(pa *parsed) int {
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.done", "name", acct.Name, "user", res.User))
 	for _, w := range res.Warnings {
-		a.printProblem(a.env.Stderr, w)
+		a.printNote(a.env.Stderr, w)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.next_check", "name", acct.Name))
 	return ExitOK
@@ -131,7 +131,7 @@ func (a *runner) tokenClaims(pa *parsed) int {
 	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.expires"), c.Exp.Local().Format("2006-01-02 15:04:05"))
 	w.Flush()
 	for _, p := range info.Warnings {
-		a.printProblem(a.env.Stderr, p)
+		a.printNote(a.env.Stderr, p)
 	}
 	return ExitOK
 }

@@ -234,7 +234,22 @@ func (a *runner) fail(p *status.Problem, code int) int {
 }
 
 func (a *runner) printProblem(w io.Writer, p *status.Problem) {
-	fmt.Fprintf(w, "%s: %s\n", a.t("common.error"), p.Message(a.lang))
+	a.printLabelled(w, "common.error", p)
+}
+
+// printNote prints a problem found by a command that went on and worked
+// (exit 0): a yellow one is a warning, since "Error:" above a success sends
+// the helpdesk looking for a failure that did not happen.
+func (a *runner) printNote(w io.Writer, p *status.Problem) {
+	label := "common.warning"
+	if p.Level == status.Red {
+		label = "common.error"
+	}
+	a.printLabelled(w, label, p)
+}
+
+func (a *runner) printLabelled(w io.Writer, label string, p *status.Problem) {
+	fmt.Fprintf(w, "%s: %s\n", a.t(label), p.Message(a.lang))
 	if fix := p.Fix(a.lang); fix != "" {
 		fmt.Fprintf(w, "%s: %s\n", a.t("common.fix_prefix"), fix)
 	}

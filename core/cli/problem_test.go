@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"mailoauth/core/i18n"
+	"mailoauth/core/status"
+)
+
+// A yellow problem printed after a command that worked (the tenant domain
+// kept offline, another user signed in) must not read "Error:" — the
+// command's exit code is 0 and the helpdesk would look for a failure.
+func TestPrintProblemLabelsWarningsAsWarnings(t *testing.T) {
+	for _, c := range []struct {
+		lang  i18n.Lang
+		level status.Level
+		want  string
+	}{
+		{i18n.EN, status.Yellow, "Warning: "},
+		{i18n.DE, status.Yellow, "Warnung: "},
+		{i18n.EN, status.Red, "Error: "},
+		{i18n.DE, status.Red, "Fehler: "},
+	} {
+		var b bytes.Buffer
+		a := &runner{lang: c.lang}
+		a.printNote(&b, status.New(c.level, "oauth.user_mismatch", "user", "bob@contoso.example", "login", "anna@contoso.example"))
+		if !strings.HasPrefix(b.String(), c.want) {
+			t.Errorf("%s %s: got %q, want it to start with %q", c.lang, c.level, b.String(), c.want)
+		}
+	}
+}
