@@ -20,6 +20,8 @@ pkgs=(
   msmtp
   # the Windows build (make windows) and its smoke test under Wine
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode openssl wine wine64 file binutils
+  # the MSI (wixl, msiinfo) and the portable zip
+  wixl msitools zip unzip
 )
 
 missing=()

@@ -5,14 +5,15 @@
 # the root FyneApp.toml. The resource object (.syso) must sit in the main
 # package's folder, and go build -overlay does not cover .syso files, so the
 # build runs on a copy of the sources: the checkout is never modified.
-# Signs both files with osslsigncode when MAILOAUTH_SIGN_PFX is set.
+# Then the per-user MSI (msi.sh, wixl) and a portable zip. Signs the exes
+# and the MSI with osslsigncode when MAILOAUTH_SIGN_PFX is set.
 # Used by `make windows`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-dist/windows}
 export CC=${WINDOWS_CC:-x86_64-w64-mingw32-gcc}
 windres=${WINDOWS_WINDRES:-x86_64-w64-mingw32-windres}
-for c in "$CC" "$windres" go; do
+for c in "$CC" "$windres" go wixl zip; do
   command -v "$c" >/dev/null || { echo "windows: $c missing (scripts/install-deps.sh --windows installs it)" >&2; exit 3; }
 done
 CONVERT=/usr/bin/convert
@@ -100,6 +101,9 @@ cp "$work/mailoauth.syso" "$src/cmd/mailoauth/rsrc_windows_amd64.syso"
 cp "$work/mailoauth-cli.syso" "$src/cmd/mailoauth-cli/rsrc_windows_amd64.syso"
 (cd "$src" && CGO_ENABLED=0 go build -ldflags "$ldflags" -o "$out/mailoauth-cli.exe" ./cmd/mailoauth-cli)
 
+# sign FILE...: Authenticode signatures (exe and MSI alike) when a
+# certificate is given.
+signed=""
 if [ -n "${MAILOAUTH_SIGN_PFX:-}" ]; then
   command -v osslsigncode >/dev/null || { echo "windows: osslsigncode missing" >&2; exit 3; }
   # The password goes through a file, never the command line (ps shows that).
@@ -107,12 +111,30 @@ if [ -n "${MAILOAUTH_SIGN_PFX:-}" ]; then
   (umask 077; printf %s "${MAILOAUTH_SIGN_PASSWORD:-}" >"$pass")
   ts=()
   [ -n "${MAILOAUTH_SIGN_TIMESTAMP_URL:-}" ] && ts=(-ts "$MAILOAUTH_SIGN_TIMESTAMP_URL")
-  for exe in mailoauth mailoauth-cli; do
+  signed=yes
+fi
+sign() {
+  [ -n "$signed" ] || return 0
+  for f in "$@"; do
     osslsigncode sign -pkcs12 "$MAILOAUTH_SIGN_PFX" -readpass "$pass" -h sha256 \
-      -n "$name" -i "$website" "${ts[@]}" -in "$out/$exe.exe" -out "$work/$exe.signed.exe" >/dev/null
-    mv "$work/$exe.signed.exe" "$out/$exe.exe"
+      -n "$name" -i "$website" "${ts[@]}" -in "$f" -out "$work/signing.tmp" >/dev/null
+    mv "$work/signing.tmp" "$f"
   done
-  echo "windows: $out/mailoauth.exe and $out/mailoauth-cli.exe signed with $MAILOAUTH_SIGN_PFX"
+}
+
+sign "$out/mailoauth.exe" "$out/mailoauth-cli.exe"
+# The MSI holds the signed exes and is signed itself; the portable zip
+# holds the same exes and a short readme.
+IFS=. read -r m1 m2 m3 _ <<<"$version"
+scripts/windows/msi.sh "$out" "${m1:-0}.${m2:-0}.${m3:-0}" "$out/mailoauth.msi"
+sign "$out/mailoauth.msi"
+rm -f "$out/mailoauth-portable.zip"
+cp scripts/windows/README.txt "$work/README.txt"
+sed -i 's/$/\r/' "$work/README.txt"
+(cd "$out" && zip -q -j -X mailoauth-portable.zip mailoauth.exe mailoauth-cli.exe "$work/README.txt")
+
+if [ -n "$signed" ]; then
+  echo "windows: $out/mailoauth.exe, mailoauth-cli.exe and mailoauth.msi signed with $MAILOAUTH_SIGN_PFX; mailoauth-portable.zip"
 else
-  echo "windows: $out/mailoauth.exe and $out/mailoauth-cli.exe are NOT signed (set MAILOAUTH_SIGN_PFX and MAILOAUTH_SIGN_PASSWORD to sign them; see README, Windows). Windows SmartScreen warns before it starts an unsigned download."
+  echo "windows: $out/mailoauth.exe, mailoauth-cli.exe, mailoauth.msi and mailoauth-portable.zip are NOT signed (set MAILOAUTH_SIGN_PFX and MAILOAUTH_SIGN_PASSWORD to sign them; see README, Windows). Windows SmartScreen warns before it starts an unsigned download."
 fi

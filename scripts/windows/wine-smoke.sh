@@ -9,10 +9,15 @@
 #    Linux build's headless sandbox: all green, then a closed port: red, exit 2;
 #  - user data in %AppData%\mailoauth, the log in %LocalAppData%\mailoauth,
 #    nothing written next to the exe;
-#  - mailoauth.exe demo: a window with the demo accounts (screenshot);
+#  - the MSI: its tables (msiinfo), a silent per-user install, the exes and
+#    the Start-menu shortcut where promised, the installed CLI's check
+#    against the sandbox, the installed mailoauth.exe demo: a window with
+#    the demo accounts (screenshot); later an upgrade with a newer MSI and
+#    the uninstall, which keeps the accounts;
 #  - only OpenGL 1.1 (as on Remote Desktop): the message box (screenshot),
 #    exit code 3;
-#  - make windows with a certificate: both exes signed, and they still run.
+#  - make windows with a certificate: both exes and the MSI signed, the zip
+#    has its readme, and the exes still run.
 # Used by `make wine-smoke` (part of `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +25,7 @@ dist=$(cd "${1:-dist/windows}" && pwd)
 out=${2:-/tmp/mailoauth-wine-smoke}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for c in wine wineboot wineserver xvfb-run xdotool import curl osslsigncode openssl x86_64-w64-mingw32-gcc; do
+for c in wine wineboot wineserver xvfb-run xdotool import curl osslsigncode openssl x86_64-w64-mingw32-gcc msiinfo wixl unzip iconv; do
   command -v "$c" >/dev/null || { echo "wine-smoke: $c missing (scripts/install-deps.sh installs it)" >&2; exit 3; }
 done
 CONVERT=/usr/bin/convert
@@ -147,7 +152,42 @@ ok
 # A wineserver started without a display (the CLI steps above) would keep
 # every later process off the X server.
 wineserver -k 2>/dev/null || true; wineserver -w 2>/dev/null || true
-step "mailoauth.exe demo: the window (screenshot)"
+step "msiinfo: the MSI's tables"
+msi="$dist/mailoauth.msi"
+[ -s "$msi" ] || fail "no $msi"
+tables=$(msiinfo tables "$msi")
+for t in Shortcut Upgrade Component File Registry RemoveFile Icon Directory; do
+  grep -qx "$t" <<<"$tables" || fail "MSI has no $t table"
+done
+msiinfo export "$msi" Shortcut | grep -q $'mailoauth – Konten verwalten\t.*\t\[INSTALLDIR\]mailoauth.exe\t.*mailoauth.ico' || fail "Start-menu shortcut row"
+msiinfo export "$msi" Directory | grep -q $'^LocalPrograms\tLocalAppDataFolder\tPrograms' || fail "not under %LocalAppData%\\Programs"
+IFS=. read -r v1 v2 v3 _ <<<"$version"
+msiinfo export "$msi" Property | tr -d '\r' | grep -qx $'ProductVersion\t'"$v1.$v2.$v3" || fail "ProductVersion is not FyneApp.toml's"
+msiinfo export "$msi" Property | grep -q '^ALLUSERS' && fail "ALLUSERS set: not a per-user MSI"
+upgrade=$(msiinfo export "$msi" Property | sed -n 's/^UpgradeCode\t//p' | tr -d '\r')
+grep -qi "$upgrade" scripts/windows/mailoauth.wxs || fail "UpgradeCode is not the fixed one"
+# Word count bit 8: no elevated privileges needed (a per-user install).
+src=$(msiinfo suminfo "$msi" | sed -n 's/^Source: \([0-9]*\).*/\1/p')
+(( (src & 8) != 0 )) || fail "the MSI asks for administrator rights (Source $src)"
+ok "$(tr '\n' ' ' <<<"$tables" | wc -w) tables"
+
+step "silent per-user install: msiexec /i mailoauth.msi /qn"
+wine msiexec /i "$(winepath -w "$msi" 2>/dev/null)" /qn >"$work/msi.log" 2>&1 || { cat "$work/msi.log" >&2; fail "msiexec /i: exit $?"; }
+inst="$users/AppData/Local/Programs/mailoauth"
+for exe in mailoauth.exe mailoauth-cli.exe; do
+  cmp -s "$inst/$exe" "$dist/$exe" || fail "$exe not installed in %LocalAppData%\\Programs\\mailoauth"
+done
+lnk=$(find "$users" -name 'mailoauth – Konten verwalten.lnk' -path '*Start Menu/Programs*' | head -n1)
+[ -n "$lnk" ] || fail "no Start-menu shortcut"
+ok "${lnk#"$users"/}"
+
+step "installed mailoauth-cli.exe check against the sandbox"
+set +e; wine "$inst/mailoauth-cli.exe" check smoke --format nagios >"$work/nagios.out" 2>&1; rc=$?; set -e
+grep -q '^MAILOAUTH OK - ' "$work/nagios.out" && [ "$rc" = 0 ] || { cat "$work/nagios.out" >&2; fail "installed check: exit $rc"; }
+ok "$(head -n1 "$work/nagios.out" | cut -d'|' -f1)"
+
+wineserver -k 2>/dev/null || true; wineserver -w 2>/dev/null || true
+step "installed mailoauth.exe demo: the window (screenshot)"
 xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash -c '
   wine "$0/mailoauth.exe" demo --lang de >"$1/gui.log" 2>&1 & P=$!
   for _ in $(seq 1 90); do xdotool search --name "mailoauth" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -155,7 +195,7 @@ xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash -c '
   sleep 6   # the demo checks its accounts on start
   import -window root "$2/wine-main-de.png"
   kill $P 2>/dev/null; wineserver -k 2>/dev/null; true
-' "$dist" "$work" "$out" || fail "no window from mailoauth.exe"
+' "$inst" "$work" "$out" || fail "no window from the installed mailoauth.exe"
 colors=$($CONVERT "$out/wine-main-de.png" -format %k info:)
 [ "$colors" -ge 50 ] || fail "window looks blank ($colors colours)"
 ok "$colors colours"
@@ -179,17 +219,45 @@ colors=$($CONVERT "$out/wine-no-opengl-de.png" -format %k info:)
 [ "$colors" -ge 10 ] || fail "no message box on screen ($colors colours)"
 ok
 
-step "make windows with a certificate signs both exes"
+# arp VERSION...: the Add/Remove Programs entries of mailoauth, as
+# "DisplayVersion" values, from the whole registry (per-user MSIs register
+# under HKCU on Windows; Wine may use either hive).
+arp() {
+  for hive in HKCU HKLM; do wine reg export "$hive" "$work/$hive.reg" /y >/dev/null 2>&1 || true; done
+  cat "$work"/HKCU.reg "$work"/HKLM.reg 2>/dev/null | iconv -f UTF-16LE -t UTF-8 2>/dev/null | tr -d '\r' |
+    awk '/^\[/{u=($0 ~ /Uninstall\\/)} u && /"DisplayName"="mailoauth"/{n=1} u && /"DisplayVersion"=/{v=$0} /^$/{if(n)print v; n=0; v=""}' |
+    sed 's/.*="\(.*\)"/\1/' | sort -u | tr '\n' ' '
+}
+
+wineserver -k 2>/dev/null || true; wineserver -w 2>/dev/null || true
+step "upgrade with a newer MSI, then uninstall (accounts stay)"
+IFS=. read -r v1 v2 v3 _ <<<"$version"
+newer="$v1.$v2.$((v3 + 1))"
+scripts/windows/msi.sh "$dist" "$newer" "$work/newer.msi"
+before_arp=$(arp)
+wine msiexec /i "$(winepath -w "$work/newer.msi" 2>/dev/null)" /qn >"$work/msi.log" 2>&1 || { cat "$work/msi.log" >&2; fail "upgrade: exit $?"; }
+after_arp=$(arp)
+[ "$after_arp" = "$newer " ] || fail "after the upgrade the installed versions are '$after_arp' (before: '$before_arp'), want only $newer"
+[ -x "$inst/mailoauth-cli.exe" ] || fail "upgrade removed the program"
+wine msiexec /x "$(winepath -w "$work/newer.msi" 2>/dev/null)" /qn >"$work/msi.log" 2>&1 || { cat "$work/msi.log" >&2; fail "uninstall: exit $?"; }
+[ ! -e "$inst/mailoauth.exe" ] && [ ! -e "$inst/mailoauth-cli.exe" ] || fail "uninstall left the exes"
+[ -z "$(find "$users" -name 'mailoauth – Konten verwalten.lnk')" ] || fail "uninstall left the shortcut"
+[ -s "$users/AppData/Roaming/mailoauth/accounts.json" ] || fail "uninstall removed the accounts"
+[ -z "$(arp)" ] || fail "still registered after uninstall: $(arp)"
+ok "$before_arp→ $newer → removed"
+
+step "make windows with a certificate signs both exes and the MSI"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mailoauth test signing" \
   -keyout "$work/sign.key" -out "$work/sign.crt" >/dev/null 2>&1
 tree_before=$(git status --porcelain 2>/dev/null || true)
 openssl pkcs12 -export -inkey "$work/sign.key" -in "$work/sign.crt" -passout pass:smoke-test -out "$work/sign.pfx"
 MAILOAUTH_SIGN_PFX="$work/sign.pfx" MAILOAUTH_SIGN_PASSWORD=smoke-test scripts/windows/build.sh "$work/signed" >"$work/sign.log" 2>&1 \
   || { cat "$work/sign.log" >&2; fail "signed build"; }
-for exe in mailoauth mailoauth-cli; do
-  osslsigncode verify -in "$work/signed/$exe.exe" -CAfile "$work/sign.crt" >"$work/verify.log" 2>&1 \
-    || { cat "$work/verify.log" >&2; fail "$exe.exe signature"; }
+for f in mailoauth.exe mailoauth-cli.exe mailoauth.msi; do
+  osslsigncode verify -in "$work/signed/$f" -CAfile "$work/sign.crt" >"$work/verify.log" 2>&1 \
+    || { cat "$work/verify.log" >&2; fail "$f signature"; }
 done
+unzip -l "$work/signed/mailoauth-portable.zip" | grep -q README.txt || fail "portable zip without README.txt"
 grep -q 'smoke-test' "$work/sign.log" && fail "the signing password was printed"
 [ "$(git status --porcelain 2>/dev/null || true)" = "$tree_before" ] || fail "the build changed the checkout"
 [ "$(wine "$work/signed/mailoauth-cli.exe" --version | cat)" = "mailoauth $version" ] || fail "signed exe does not run"
