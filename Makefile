@@ -47,7 +47,7 @@ keyring-e2e:
 # The mailoauth CLI against real Dovecot and Postfix on loopback (needs root:
 # the servers drop privileges themselves), plus the keyring edge cases.
 integration: deps
-	scripts/with-keyring.sh go test -count=1 -v -tags integration -run 'TestRealServers|TestKeyringMissing' ./cmd/mailoauth/
+	scripts/with-keyring.sh go test -count=1 -v -tags integration -run 'TestRealServers|TestRecipes|TestKeyringMissing' ./cmd/mailoauth/
 	scripts/with-keyring.sh --locked go test -count=1 -v -tags integration -run TestKeyringLocked ./cmd/mailoauth/
 
 # The real binary's demo under Xvfb: window, wizard, lights, screenshots.

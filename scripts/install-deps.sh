@@ -16,8 +16,9 @@ pkgs=(
   xvfb xauth xdotool imagemagick libgl1-mesa-dri
   # real mail servers for the integration suite (make integration)
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
-  # a helper-program recipe proved against them (README: msmtp + access-token)
-  msmtp
+  # the README's recipes for other mail programs, proved against them
+  # (msmtp, NeoMutt, mbsync with the Cyrus XOAUTH2 plugin)
+  msmtp neomutt isync libsasl2-modules-kdexoauth2
   # the Windows build (make windows) and its smoke test under Wine
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode openssl wine wine64 file binutils
   # the MSI (wixl, msiinfo) and the portable zip
