@@ -76,7 +76,8 @@ ok
 step "mailoauth-cli.exe without cgo: no OpenGL in its imports"
 imports=$(x86_64-w64-mingw32-objdump -p "$dist/mailoauth-cli.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | tr '\n' ' ')
 grep -q opengl32 <<<"$imports" && fail "mailoauth-cli.exe imports opengl32.dll ($imports)"
-x86_64-w64-mingw32-objdump -p "$dist/mailoauth.exe" | grep -qi 'DLL Name: opengl32.dll' || fail "mailoauth.exe should import opengl32.dll"
+gui_imports=$(x86_64-w64-mingw32-objdump -p "$dist/mailoauth.exe")
+grep -qi 'DLL Name: opengl32.dll' <<<"$gui_imports" || fail "mailoauth.exe should import opengl32.dll"
 ok "$imports"
 
 before=$(ls -A "$dist")
@@ -87,10 +88,11 @@ v=$(cli --version | cat)
 [ "$v" = "mailoauth $version" ] || fail "--version printed '$v', want 'mailoauth $version'"
 ok "$v"
 
-step "mailoauth.exe --version and --help print; other commands point to the CLI"
+step "mailoauth.exe --version/--help print, other commands: use the CLI"
 v=$(wine "$dist/mailoauth.exe" --version | cat)
 [ "$v" = "mailoauth $version" ] || fail "mailoauth.exe --version printed '$v'"
-wine "$dist/mailoauth.exe" --help --lang en | grep -q 'mailoauth account add' || fail "mailoauth.exe --help printed no usage"
+help=$(wine "$dist/mailoauth.exe" --help --lang en)
+grep -q 'mailoauth account add' <<<"$help" || fail "mailoauth.exe --help printed no usage"
 set +e; msg=$(wine "$dist/mailoauth.exe" account list --lang en 2>&1 >/dev/null); rc=$?; set -e
 [ "$rc" = 3 ] && grep -q 'mailoauth-cli.exe account list' <<<"$msg" || fail "mailoauth.exe account list: exit $rc, '$msg'"
 ok
@@ -159,12 +161,12 @@ tables=$(msiinfo tables "$msi")
 for t in Shortcut Upgrade Component File Registry RemoveFile Icon Directory; do
   grep -qx "$t" <<<"$tables" || fail "MSI has no $t table"
 done
-msiinfo export "$msi" Shortcut | grep -q $'mailoauth – Konten verwalten\t.*\t\[INSTALLDIR\]mailoauth.exe\t.*mailoauth.ico' || fail "Start-menu shortcut row"
-msiinfo export "$msi" Directory | grep -q $'^LocalPrograms\tLocalAppDataFolder\tPrograms' || fail "not under %LocalAppData%\\Programs"
+msiinfo export "$msi" Shortcut | tr -d '\r' | grep $'mailoauth – Konten verwalten\t.*\t\[INSTALLDIR\]mailoauth.exe\t.*mailoauth.ico' >/dev/null || fail "Start-menu shortcut row"
+msiinfo export "$msi" Directory | tr -d '\r' | grep $'^LocalPrograms\tLocalAppDataFolder\tPrograms' >/dev/null || fail "not under %LocalAppData%\\Programs"
 IFS=. read -r v1 v2 v3 _ <<<"$version"
 msiinfo export "$msi" Property | tr -d '\r' | grep -qx $'ProductVersion\t'"$v1.$v2.$v3" || fail "ProductVersion is not FyneApp.toml's"
 msiinfo export "$msi" Property | grep -q '^ALLUSERS' && fail "ALLUSERS set: not a per-user MSI"
-upgrade=$(msiinfo export "$msi" Property | sed -n 's/^UpgradeCode\t//p' | tr -d '\r')
+upgrade=$(msiinfo export "$msi" Property | sed -n 's/^UpgradeCode\t//p' | tr -d '\r{}')
 grep -qi "$upgrade" scripts/windows/mailoauth.wxs || fail "UpgradeCode is not the fixed one"
 # Word count bit 8: no elevated privileges needed (a per-user install).
 src=$(msiinfo suminfo "$msi" | sed -n 's/^Source: \([0-9]*\).*/\1/p')
@@ -257,7 +259,7 @@ for f in mailoauth.exe mailoauth-cli.exe mailoauth.msi; do
   osslsigncode verify -in "$work/signed/$f" -CAfile "$work/sign.crt" >"$work/verify.log" 2>&1 \
     || { cat "$work/verify.log" >&2; fail "$f signature"; }
 done
-unzip -l "$work/signed/mailoauth-portable.zip" | grep -q README.txt || fail "portable zip without README.txt"
+unzip -l "$work/signed/mailoauth-portable.zip" | grep README.txt >/dev/null || fail "portable zip without README.txt"
 grep -q 'smoke-test' "$work/sign.log" && fail "the signing password was printed"
 [ "$(git status --porcelain 2>/dev/null || true)" = "$tree_before" ] || fail "the build changed the checkout"
 [ "$(wine "$work/signed/mailoauth-cli.exe" --version | cat)" = "mailoauth $version" ] || fail "signed exe does not run"
