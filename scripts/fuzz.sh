@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZTIME=${FUZZTIME:-11s}
+FUZZTIME=${FUZZTIME:-8s}
 
 # package target — every parser that reads what a user typed, a file held
 # or a server or the identity platform sent.

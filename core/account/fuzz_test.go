@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"mailoauth/core/i18n"
@@ -105,8 +106,8 @@ func FuzzParseAddress(f *testing.F) {
 	})
 }
 
-// FuzzStoreLoad: whatever accounts.json holds, loading it never loses the
-// file: either it is read, or it is moved aside byte for byte.
+// FuzzStoreLoad: whatever accounts.json holds, loading it neither hangs
+// nor loses the file: either it is read, or it is moved aside byte for byte.
 func FuzzStoreLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
@@ -114,7 +115,15 @@ func FuzzStoreLoad(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		list, p := Open(dir).List()
+		var list []Account
+		var p *status.Problem
+		done := make(chan struct{})
+		go func() { list, p = Open(dir).List(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			t.Fatalf("reading %q hangs", data)
+		}
 		if p == nil {
 			if b, err := os.ReadFile(path); err != nil || string(b) != string(data) {
 				t.Fatalf("a readable file (%d accounts) was changed by reading it", len(list))

@@ -106,9 +106,17 @@ func parseTenantURL(s string) (string, string, *status.Problem) {
 		}
 		return "", "", bad("tenant", "single_label", s, "host", host)
 	}
+	authority := "https://" + strings.ToLower(u.Host)
 	if ip == nil {
-		if _, err := idna.Lookup.ToASCII(host); err != nil {
+		// The authority is kept and dialled in ASCII; a name that has no
+		// ASCII form (broken UTF-8, a bad IDN) is no sign-in service.
+		a, ok := asciiDomain(host)
+		if !ok {
 			return "", "", bad("tenant", "url", s)
+		}
+		authority = "https://" + a
+		if p := u.Port(); p != "" {
+			authority += ":" + p
 		}
 	}
 	if p := u.Port(); p != "" {
@@ -116,7 +124,6 @@ func parseTenantURL(s string) (string, string, *status.Problem) {
 			return "", "", bad("tenant", "url", s)
 		}
 	}
-	authority := "https://" + strings.ToLower(u.Host)
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
 	if len(segs) == 0 || segs[0] == "" {
 		return "", "", bad("tenant", "url_no_tenant", s)

@@ -71,14 +71,15 @@ func TestParseTenantBad(t *testing.T) {
 		"https://login.microsoftonline.com":               "account.tenant.url_no_tenant",
 		"https://login.microsoftonline.com:99999/" + guid: "account.tenant.url",
 		"https://login.microsoftonline.com/common/":       "account.tenant.common",
-		"common":                  "account.tenant.common",
-		"consumers":               "account.tenant.consumers",
-		"anna@contoso.com":        "account.tenant.email",
-		"contoso":                 "account.tenant.invalid",
-		"0.":                      "account.tenant.invalid", // found by FuzzParseTenant: accepted as tenant "0"
-		"0\xbc.0":                 "account.tenant.invalid", // found by FuzzParseTenant: broken UTF-8 stored as xn--0-q10i.0
-		"my tenant.com":           "account.tenant.invalid",
-		"0b3c1a2d-4e5f-6789-abcd": "account.tenant.invalid",
+		"common":                      "account.tenant.common",
+		"consumers":                   "account.tenant.consumers",
+		"anna@contoso.com":            "account.tenant.email",
+		"contoso":                     "account.tenant.invalid",
+		"0.":                          "account.tenant.invalid", // found by FuzzParseTenant: accepted as tenant "0"
+		"0\xbc.0":                     "account.tenant.invalid", // found by FuzzParseTenant: broken UTF-8 stored as xn--0-q10i.0
+		"https://\x87./00000000.0000": "account.tenant.url",     // found by FuzzParseTenant: broken UTF-8 kept as the authority
+		"my tenant.com":               "account.tenant.invalid",
+		"0b3c1a2d-4e5f-6789-abcd":     "account.tenant.invalid",
 		"https://login.microsoftonline.com/not a tenant/":     "account.tenant.invalid",
 		"https://login.microsoftonline.com/anna@contoso.com/": "account.tenant.email",
 		"https://anna@contoso.com":                            "account.tenant.userinfo",
