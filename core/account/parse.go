@@ -114,6 +114,10 @@ func parseTenantURL(s string) (string, string, *status.Problem) {
 		if !ok {
 			return "", "", bad("tenant", "url", s)
 		}
+		if !strings.Contains(a, ".") {
+			// "https://login./…": the only dot was the root's.
+			return "", "", bad("tenant", "single_label", s, "host", a)
+		}
 		authority = "https://" + a
 		if p := u.Port(); p != "" {
 			authority += ":" + p

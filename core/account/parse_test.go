@@ -75,9 +75,10 @@ func TestParseTenantBad(t *testing.T) {
 		"consumers":                   "account.tenant.consumers",
 		"anna@contoso.com":            "account.tenant.email",
 		"contoso":                     "account.tenant.invalid",
-		"0.":                          "account.tenant.invalid", // found by FuzzParseTenant: accepted as tenant "0"
-		"0\xbc.0":                     "account.tenant.invalid", // found by FuzzParseTenant: broken UTF-8 stored as xn--0-q10i.0
-		"https://\x87./00000000.0000": "account.tenant.url",     // found by FuzzParseTenant: broken UTF-8 kept as the authority
+		"0.":                          "account.tenant.invalid",      // found by FuzzParseTenant: accepted as tenant "0"
+		"0\xbc.0":                     "account.tenant.invalid",      // found by FuzzParseTenant: broken UTF-8 stored as xn--0-q10i.0
+		"https://\x87./00000000.0000": "account.tenant.url",          // found by FuzzParseTenant: broken UTF-8 kept as the authority
+		"https://00000./0.0":          "account.tenant.single_label", // found by FuzzParseTenant: only the root's dot
 		"my tenant.com":               "account.tenant.invalid",
 		"0b3c1a2d-4e5f-6789-abcd":     "account.tenant.invalid",
 		"https://login.microsoftonline.com/not a tenant/":     "account.tenant.invalid",
