@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"mailoauth/core/netproxy"
 	"mailoauth/core/redact"
 	"mailoauth/core/status"
 )
@@ -328,6 +329,9 @@ func (c *Client) netErr(ctx context.Context, err error) *status.Problem {
 	switch {
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
 		return status.New(status.Yellow, "graph.canceled").Wrap(err)
+	case netproxy.Problem(err) != nil:
+		// The proxy refused the tunnel (407, 403): it, not Graph, is the obstacle.
+		return netproxy.Problem(err)
 	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &rh), strings.Contains(err.Error(), "x509:"):
 		return status.New(status.Red, "graph.tls", "host", host).WithDetail(detail).Wrap(err)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
