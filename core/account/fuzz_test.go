@@ -121,7 +121,7 @@ func FuzzStoreLoad(f *testing.F) {
 		go func() { list, p = Open(dir).List(); close(done) }()
 		select {
 		case <-done:
-		case <-time.After(3 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("reading %q hangs", data)
 		}
 		if p == nil {
