@@ -205,13 +205,16 @@ func (a *runner) appCheck(pa *parsed) int {
 			fmt.Fprintln(a.env.Stdout, "  "+a.t("cli.app_check.ok"))
 		}
 		for _, f := range res.Findings {
-			fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.t("cli.check.level."+string(f.Problem.Level)), f.Problem.Message(a.lang))
+			fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.lightWord(f.Problem.Level), f.Problem.Message(a.lang))
 			fmt.Fprintf(a.env.Stdout, "      %s: %s\n", a.t("common.fix_prefix"), f.Problem.Fix(a.lang))
 		}
 		if req.Repair && len(res.Findings) > 0 {
 			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.repaired", "count", fmt.Sprint(len(res.Repaired))))
+			if len(res.Remaining) == 0 {
+				fmt.Fprintln(a.env.Stdout, "  "+a.t("cli.app_check.ok"))
+			}
 			for _, f := range res.Remaining {
-				fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.t("cli.check.level."+string(f.Problem.Level)), f.Problem.Message(a.lang))
+				fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.lightWord(f.Problem.Level), f.Problem.Message(a.lang))
 			}
 		} else if len(res.Findings) > 0 {
 			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.hint_repair"))
@@ -221,4 +224,10 @@ func (a *runner) appCheck(pa *parsed) int {
 		return a.fail(p, ExitFailure)
 	}
 	return map[status.Level]int{status.Red: ExitFailure, status.Yellow: ExitYellow}[res.Level]
+}
+
+// lightWord is the light's word (red, yellow) without the padding the check
+// table needs.
+func (a *runner) lightWord(l status.Level) string {
+	return strings.TrimSpace(a.t("cli.check.level_word." + string(l)))
 }

@@ -163,5 +163,13 @@ func TestAppCheckRepair(t *testing.T) {
 	if !strings.Contains(out, "Repaired: 1") {
 		t.Errorf("repair:\n%s", out)
 	}
+	// "Now:" must be followed by the state after the repair, not by nothing;
+	// a finding is labelled with its light, not with a check's sentence.
+	if after := out[strings.Index(out, "Now:"):]; !strings.Contains(after, "Everything mailoauth needs is in place.") {
+		t.Errorf("nothing said after the repair:\n%s", out)
+	}
+	if !strings.Contains(out, "[red] ") || strings.Contains(out, "[Failed.]") {
+		t.Errorf("finding label:\n%s", out)
+	}
 	h.must(ExitOK, "authorize", "anna")
 }

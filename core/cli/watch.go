@@ -72,7 +72,7 @@ func (a *runner) watch(pa *parsed) int {
 // changeLine renders a changed light: the account, old → new, and the
 // problem in one line.
 func (a *runner) changeLine(c app.Change) string {
-	word := func(l status.Level) string { return strings.TrimSpace(a.t("cli.check.level_word." + string(l))) }
+	word := a.lightWord
 	key := "watch.change." + string(c.Kind)
 	args := []string{"name", c.Account, "old", word(c.Old), "new", word(c.New)}
 	if c.Problem == nil {
