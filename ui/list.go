@@ -52,31 +52,48 @@ func newListRow() *listRow {
 
 func (r *listRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
 
-// set shows one account on the row.
+// set shows one account on the row. The list sets every visible row
+// again whenever one changes; only what differs is redrawn, since each
+// label's truncation shapes its text anew.
 func (r *listRow) set(s *acctState, lang i18n.Lang, f timeFormat) {
+	changed := false
+	text := func(l *widget.Label, v string) {
+		if l.Text != v {
+			l.SetText(v)
+			changed = true
+		}
+	}
+	light := func(l *Light, level status.Level, caption string) {
+		if l.Level != level || l.label.Text != caption {
+			l.Set(level, caption)
+			changed = true
+		}
+	}
 	l := s.level()
-	r.overall.Set(l, levelWord(lang, l))
-	r.name.SetText(s.acct.Name)
-	r.mailbox.SetText(s.acct.MailboxAddress())
+	light(r.overall, l, levelWord(lang, l))
+	text(r.name, s.acct.Name)
+	text(r.mailbox, s.acct.MailboxAddress())
 	for i, p := range app.Protocols {
 		caption := strings.ToUpper(string(p))
 		switch res, ok := s.result(p); {
 		case !s.acct.Server(p).Enabled:
-			r.protos[i].Set(status.Grey, caption+" –")
+			light(r.protos[i], status.Grey, caption+" –")
 		case ok:
-			r.protos[i].Set(res.Level, caption)
+			light(r.protos[i], res.Level, caption)
 		default:
-			r.protos[i].Set(status.Grey, caption)
+			light(r.protos[i], status.Grey, caption)
 		}
 	}
-	r.info.SetText(rowInfo(s, lang, f))
+	text(r.info, rowInfo(s, lang, f))
+	problem := ""
 	if p, proto := s.worst(); p != nil {
-		r.problem.SetText(strings.ToUpper(string(proto)) + ": " + status.FirstLine(p.Message(lang)))
-	} else {
-		r.problem.SetText("")
+		problem = strings.ToUpper(string(proto)) + ": " + status.FirstLine(p.Message(lang))
 	}
-	// The texts' widths changed: lay the row out again.
-	r.body.Refresh()
+	text(r.problem, problem)
+	if changed {
+		// The texts' widths changed: lay the row out again.
+		r.body.Refresh()
+	}
 }
 
 // rowInfo is the row's second line before the problem: muted, the time of

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -21,6 +22,7 @@ type living struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
+	runs   int // watched runs shown, for the latency summary
 }
 
 func newLiving(u *Accounts, a fyne.App, w fyne.Window, desk Desktop, set app.Settings) *living {
@@ -47,9 +49,18 @@ func (lv *living) startWatching(svc *app.Service) {
 	w, p := svc.Watch(app.WatchOptions{
 		Every: lv.set.Every(),
 		OnResults: func(_ string, rs []status.Result) {
+			t0 := time.Now()
 			u.do(func() {
 				for _, r := range rs {
 					u.show(r)
+				}
+				u.lat.add(time.Since(t0))
+				// A round of the schedule: one summary line per 300 accounts'
+				// runs, not one per run.
+				if lv.runs++; lv.runs%max(len(u.all), 1) == 0 {
+					if sum := u.lat.take(); sum != "" {
+						u.svc.Logf("window (watching): %s", sum)
+					}
 				}
 			})
 		},

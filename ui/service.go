@@ -26,6 +26,7 @@ type Service interface {
 	Diagnostics(ctx context.Context, name string, timeout time.Duration) (string, *status.Problem)
 	ExchangePowerShell(name string) (string, *status.Problem)
 	LogDir() string
+	Logf(format string, args ...any)
 	ConfigDir() string
 	LastResults() (map[string]app.LastResult, *status.Problem)
 	SetMuted(name string, muted bool) *status.Problem

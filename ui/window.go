@@ -60,6 +60,7 @@ type Accounts struct {
 	// showMu guards the accounts' results: with the GL driver fyne.Do
 	// already runs everything on one goroutine, the test driver does not.
 	showMu     sync.Mutex
+	lat        latency
 	doMu       sync.Mutex
 	cardChoice *widget.Select // the open settings card's product choice, for tests
 	// running counts background work, so tests (and closing) can wait for it.
@@ -308,7 +309,11 @@ func (u *Accounts) check(names []string) {
 		defer u.running.Done()
 		defer cancel()
 		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, func(res status.Result) {
-			u.do(func() { u.show(res) })
+			t0 := time.Now()
+			u.do(func() {
+				u.show(res)
+				u.lat.add(time.Since(t0))
+			})
 		})
 		u.checksMu.Lock()
 		delete(u.checks, id)
@@ -323,6 +328,9 @@ func (u *Accounts) check(names []string) {
 				return
 			}
 			u.status.SetText(u.t("ui.checked", "time", u.times.format(time.Now())))
+			if sum := u.lat.take(); sum != "" {
+				u.svc.Logf("window: %s", sum)
+			}
 			// The store now knows since when a light is what it is.
 			u.Reload()
 		})
@@ -338,13 +346,15 @@ func (u *Accounts) show(res status.Result) {
 		u.showMu.Unlock()
 		return
 	}
+	before := s.level()
 	if u.live[res.Account] == nil {
 		u.live[res.Account] = map[string]status.Result{}
 	}
 	u.live[res.Account][res.Protocol] = res
 	s.live = u.live[res.Account]
+	moved := s.level() != before
 	u.showMu.Unlock()
-	if u.sortsByLight() {
+	if moved && u.sortsByLight() {
 		u.refilter()
 		return
 	}

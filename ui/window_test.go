@@ -211,8 +211,9 @@ func (f *fakeService) SendTest(context.Context, string, string, time.Duration) (
 func (f *fakeService) Diagnostics(context.Context, string, time.Duration) (string, *status.Problem) {
 	return "report", nil
 }
-func (f *fakeService) LogDir() string    { return "" }
-func (f *fakeService) ConfigDir() string { return "/home/anna/.config/mailoauth" }
+func (f *fakeService) LogDir() string      { return "" }
+func (f *fakeService) Logf(string, ...any) {}
+func (f *fakeService) ConfigDir() string   { return "/home/anna/.config/mailoauth" }
 func (f *fakeService) LastResults() (map[string]app.LastResult, *status.Problem) {
 	return f.kept, nil
 }
