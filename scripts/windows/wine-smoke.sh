@@ -188,6 +188,18 @@ set +e; wine "$inst/mailoauth-cli.exe" check smoke --format nagios >"$work/nagio
 grep -q '^MAILOAUTH OK - ' "$work/nagios.out" && [ "$rc" = 0 ] || { cat "$work/nagios.out" >&2; fail "installed check: exit $rc"; }
 ok "$(head -n1 "$work/nagios.out" | cut -d'|' -f1)"
 
+step "event log: install, mailoauth.exe check --event-log, remove"
+# Wine's event log only takes the entries (it keeps none), so this proves
+# the Windows build of the path, the registration and the exit code of the
+# scheduled task's command, not what Event Viewer shows.
+wine "$inst/mailoauth-cli.exe" eventlog install >"$work/ev.log" 2>&1 || { cat "$work/ev.log" >&2; fail "eventlog install"; }
+wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\mailoauth' >"$work/ev.log" 2>&1 \
+  || { cat "$work/ev.log" >&2; fail "event source not registered"; }
+set +e; wine "$inst/mailoauth.exe" check smoke --event-log >"$work/ev.log" 2>&1; rc=$?; set -e
+[ "$rc" = 0 ] || { cat "$work/ev.log" >&2; fail "mailoauth.exe check --event-log: exit $rc"; }
+wine "$inst/mailoauth-cli.exe" eventlog remove >"$work/ev.log" 2>&1 || { cat "$work/ev.log" >&2; fail "eventlog remove"; }
+ok
+
 wineserver -k 2>/dev/null || true; wineserver -w 2>/dev/null || true
 step "installed mailoauth.exe demo: the window (screenshot)"
 xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash -c '
