@@ -37,7 +37,14 @@ func TestDiagnosticsAndCard(t *testing.T) {
 		Steps:   []status.Step{{Name: "authenticate", Reply: "NO AUTHENTICATE failed. " + secret}},
 		Problem: status.New(status.Red, "mailcheck.imap.auth_failed", "mailbox", "info@contoso.com").WithDetail("refresh-token-value-123456")}}
 	c := &oauth.Claims{UPN: "bob@contoso.com", Aud: "https://outlook.office.com", Scp: "IMAP.AccessAsUser.All"}
+	// The report names the proxy the sign-in goes through (never its password).
+	t.Setenv("HTTPS_PROXY", "http://corp:pw-in-proxy@proxy.corp.example:3128")
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
 	out := Diagnostics(a, c, nil, res, i18n.EN, time.Now())
+	if !strings.Contains(out, "Proxy for "+a.Authority+"/: http://proxy.corp.example:3128 (from HTTPS_PROXY/HTTP_PROXY)") || strings.Contains(out, "pw-in-proxy") {
+		t.Errorf("proxy line:\n%s", out)
+	}
 	if strings.Contains(out, secret) || strings.Contains(out, "refresh-token-value") {
 		t.Errorf("secret in report:\n%s", out)
 	}
