@@ -25,6 +25,9 @@ type Service interface {
 	SendTest(ctx context.Context, name, to string, timeout time.Duration) (*app.Sent, *status.Problem)
 	Diagnostics(ctx context.Context, name string, timeout time.Duration) (string, *status.Problem)
 	ExchangePowerShell(name string) (string, *status.Problem)
+	// Register creates (or finds and repairs) the app registration through
+	// Microsoft Graph after an administrator signs in.
+	Register(ctx context.Context, r app.RegisterRequest) (*app.Registered, []*status.Problem)
 	LogDir() string
 	Logf(format string, args ...any)
 	ConfigDir() string

@@ -50,6 +50,9 @@ func (f *fakeService) Authorize(context.Context, string, app.AuthorizeOptions) (
 func (f *fakeService) AdminConsent(context.Context, string, app.BrowserOptions) *status.Problem {
 	return nil
 }
+func (f *fakeService) Register(context.Context, app.RegisterRequest) (*app.Registered, []*status.Problem) {
+	return nil, []*status.Problem{status.New(status.Red, "appreg.no_protocol")}
+}
 func (f *fakeService) ExchangePowerShell(string) (string, *status.Problem) { return "", nil }
 func (f *fakeService) Remove(_ context.Context, name string) *status.Problem {
 	f.removed = append(f.removed, name)

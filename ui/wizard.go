@@ -60,6 +60,10 @@ type Wizard struct {
 	authBtn    *widget.Button
 	running    sync.WaitGroup // background work, for tests
 	verifyInfo *widget.Label
+	// The tenant step's "Create the app registration for me".
+	regAdmin  *widget.Entry
+	regBtn    *widget.Button
+	regStatus *widget.Label
 }
 
 func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }
@@ -265,6 +269,9 @@ func (z *Wizard) show(step int) {
 		z.body.Add(z.field(z.t("ui.wiz.client_id"), z.clientID, "client_id"))
 		z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
 		z.body.Add(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
+		if !z.editing {
+			z.body.Add(z.registerBox())
+		}
 	case 2:
 		z.title.SetText(z.t("ui.wiz.mailbox_title"))
 		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))

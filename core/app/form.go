@@ -73,3 +73,14 @@ func (s *Service) ExchangePowerShell(name string) (string, *status.Problem) {
 	}
 	return card.ExchangePowerShell(a, s.lang), nil
 }
+
+// TenantField is what the tenant field holds once a registration named the
+// tenant's GUID: the login URL of the authority the user gave (a national
+// cloud, a test stand-in), or of Microsoft's global one.
+func TenantField(given, tenantID string) string {
+	authority := "https://" + account.GlobalCloud().LoginHost
+	if a, _, p := account.ParseTenant(given); p == nil && given != "" {
+		authority = a
+	}
+	return authority + "/" + tenantID + "/"
+}

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"mailoauth/core/app"
+	"mailoauth/core/i18n"
+)
+
+// registerBox is the tenant step's "Create the app registration for me": an
+// administrator signs in once and the core creates (or finds and repairs)
+// the registration through Microsoft Graph; its tenant and client ID then
+// fill the fields above. The step users struggle with most, done for them.
+func (z *Wizard) registerBox() fyne.CanvasObject {
+	if z.regAdmin == nil {
+		z.regAdmin = widget.NewEntry()
+		z.regAdmin.SetPlaceHolder("admin@contoso.com")
+		z.regStatus = widgetText(z.t("ui.wiz.register_hint"))
+		z.regBtn = widget.NewButton(z.t("ui.wiz.register"), z.register)
+	}
+	return container.NewVBox(widget.NewSeparator(), z.regStatus,
+		container.NewBorder(nil, nil, widget.NewLabel(z.t("ui.wiz.register_admin")), z.regBtn, z.regAdmin))
+}
+
+func (z *Wizard) register() {
+	flow := wizardFlows[max(z.flow.SelectedIndex(), 0)]
+	if flow == app.FlowApp {
+		// An app-only registration makes a client secret, which belongs in
+		// an account's keyring entry: the command line does that in one go.
+		z.regStatus.SetText(z.t("ui.wiz.register_app_only"))
+		return
+	}
+	z.regBtn.Disable()
+	z.regStatus.SetText(z.t("ui.wiz.register_signin"))
+	ctx, cancel := context.WithCancel(z.ctx)
+	z.cancel = cancel
+	given := strings.TrimSpace(z.tenant.Text)
+	req := app.RegisterRequest{
+		AdminOptions: app.AdminOptions{
+			Admin: strings.TrimSpace(z.regAdmin.Text),
+			BrowserOptions: app.BrowserOptions{OnURL: func(u string) {
+				fyne.Do(func() { z.regStatus.SetText(z.t("ui.wiz.register_signin") + "\n" + z.t("ui.open_url", "url", u)) })
+			}},
+			Progress: func(p app.RegisterProgress) {
+				text := i18n.T(z.lang, p.Step, i18n.Args(p.Args))
+				if p.Waiting && p.Step != "appreg.step.throttled" {
+					text = z.t("appreg.step.waiting", "elapsed", p.Elapsed.Round(time.Second).String())
+				}
+				fyne.Do(func() { z.regStatus.SetText(text) })
+			},
+		},
+		Tenant: given,
+		Flow:   string(flow),
+	}
+	z.running.Add(1)
+	go func() {
+		defer z.running.Done()
+		defer cancel()
+		res, probs := z.svc.Register(ctx, req)
+		if z.ctx.Err() != nil {
+			return // the wizard was closed
+		}
+		fyne.Do(func() {
+			z.regBtn.Enable()
+			if len(probs) > 0 {
+				var lines []string
+				for _, p := range probs {
+					lines = append(lines, problemText(p, z.lang))
+				}
+				z.regStatus.SetText(strings.Join(lines, "\n"))
+				return
+			}
+			z.tenant.SetText(app.TenantField(given, res.TenantID))
+			z.clientID.SetText(res.ClientID)
+			key := "ui.wiz.register_found"
+			if res.Created {
+				key = "ui.wiz.register_created"
+			}
+			z.regStatus.SetText(z.t(key, "name", res.Name, "client", res.ClientID))
+		})
+	}()
+}

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
+	"mailoauth/core/sandbox"
+	"mailoauth/core/status"
+)
+
+// TestWizardCreatesTheAppRegistration: on the tenant step an administrator
+// signs in, the registration is made through Graph, its tenant and client
+// ID fill the fields, and the new app then signs the mailbox in to three
+// green lights. A second run finds it instead of making another.
+func TestWizardCreatesTheAppRegistration(t *testing.T) {
+	test.NewTempApp(t)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "neu")
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.clientID.SetText("")
+	z.regAdmin.SetText("admin@contoso.example")
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if !strings.Contains(z.regStatus.Text, "created") || z.clientID.Text == "" {
+		t.Fatalf("register: %q, client ID %q", z.regStatus.Text, z.clientID.Text)
+	}
+	if want := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"; z.tenant.Text != want {
+		t.Errorf("tenant %q, want %q", z.tenant.Text, want)
+	}
+	if n := sb.Graph.AppCount("mailoauth"); n != 1 {
+		t.Fatalf("%d registrations", n)
+	}
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if !strings.Contains(z.regStatus.Text, "found") || sb.Graph.AppCount("mailoauth") != 1 {
+		t.Fatalf("rerun: %q, %d registrations", z.regStatus.Text, sb.Graph.AppCount("mailoauth"))
+	}
+	tapNext(z)
+	z.login.SetText("anna@contoso.example")
+	z.server[account.IMAP].SetText(sb.Mail.IMAPAddr())
+	z.server[account.POP3].SetText(sb.Mail.POP3Addr())
+	z.server[account.SMTP].SetText(sb.Mail.SMTPAddr())
+	z.security[account.SMTP].SetSelectedIndex(2)
+	tapNext(z)
+	z.running.Wait()
+	if z.step != 3 {
+		t.Fatalf("step %d after the mailbox", z.step)
+	}
+	test.Tap(z.authBtn)
+	z.running.Wait()
+	if z.next.Disabled() {
+		t.Fatalf("sign-in with the new app: %q", z.authStatus.Text)
+	}
+	tapNext(z)
+	z.running.Wait()
+	for _, p := range []string{"imap", "pop3", "smtp"} {
+		if z.lights[p].Level != status.Green {
+			t.Errorf("%s %s: %s", p, z.lights[p].Level, z.verifyInfo.Text)
+		}
+	}
+}
+
+// TestWizardRegistrationNeedsAnAdministrator: a user without the role gets
+// the role message, and the fields stay as they were.
+func TestWizardRegistrationNeedsAnAdministrator(t *testing.T) {
+	test.NewTempApp(t)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	z.regAdmin.SetText("anna@contoso.example")
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if !strings.Contains(z.regStatus.Text, "Administrator") || z.clientID.Text != "" {
+		t.Fatalf("non-admin: %q, client ID %q", z.regStatus.Text, z.clientID.Text)
+	}
+}
