@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -49,14 +48,12 @@ func (lv *living) startWatching(svc *app.Service) {
 	w, p := svc.Watch(app.WatchOptions{
 		Every: lv.set.Every(),
 		OnResults: func(_ string, rs []status.Result) {
-			t0 := time.Now()
+			for _, r := range rs {
+				u.deliver(r)
+			}
 			u.do(func() {
-				for _, r := range rs {
-					u.show(r)
-				}
-				u.lat.add(time.Since(t0))
-				// A round of the schedule: one summary line per 300 accounts'
-				// runs, not one per run.
+				// A round of the schedule: one summary line per round of
+				// all accounts' runs, not one per run.
 				if lv.runs++; lv.runs%max(len(u.all), 1) == 0 {
 					if sum := u.lat.take(); sum != "" {
 						u.svc.Logf("window (watching): %s", sum)

@@ -60,6 +60,9 @@ type Accounts struct {
 	// showMu guards the accounts' results: with the GL driver fyne.Do
 	// already runs everything on one goroutine, the test driver does not.
 	showMu     sync.Mutex
+	pendingMu  sync.Mutex
+	pending    []pendingResult
+	scheduled  bool
 	lat        latency
 	doMu       sync.Mutex
 	cardChoice *widget.Select // the open settings card's product choice, for tests
@@ -308,13 +311,7 @@ func (u *Accounts) check(names []string) {
 	go func() {
 		defer u.running.Done()
 		defer cancel()
-		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, func(res status.Result) {
-			t0 := time.Now()
-			u.do(func() {
-				u.show(res)
-				u.lat.add(time.Since(t0))
-			})
-		})
+		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, u.deliver)
 		u.checksMu.Lock()
 		delete(u.checks, id)
 		idle := len(u.checks) == 0
@@ -339,29 +336,80 @@ func (u *Accounts) check(names []string) {
 
 // show puts one result on its account: its row, the detail if selected,
 // and the tray's light.
-func (u *Accounts) show(res status.Result) {
-	u.showMu.Lock()
-	s := u.byName[res.Account]
-	if s == nil {
-		u.showMu.Unlock()
+func (u *Accounts) show(res status.Result) { u.showAll([]status.Result{res}) }
+
+// deliver hands a result from a check's goroutine to the UI goroutine.
+// Results arriving while the UI is busy are shown together in one update:
+// 300 accounts' results must not queue 900 redraws.
+func (u *Accounts) deliver(res status.Result) {
+	u.pendingMu.Lock()
+	u.pending = append(u.pending, pendingResult{res, time.Now()})
+	scheduled := u.scheduled
+	u.scheduled = true
+	u.pendingMu.Unlock()
+	if scheduled {
 		return
 	}
-	before := s.level()
-	if u.live[res.Account] == nil {
-		u.live[res.Account] = map[string]status.Result{}
+	u.do(func() {
+		u.pendingMu.Lock()
+		batch := u.pending
+		u.pending, u.scheduled = nil, false
+		u.pendingMu.Unlock()
+		rs := make([]status.Result, len(batch))
+		for i, b := range batch {
+			rs[i] = b.res
+		}
+		u.showAll(rs)
+		for _, b := range batch {
+			u.lat.add(time.Since(b.at))
+		}
+	})
+}
+
+// pendingResult is a result waiting for the UI goroutine, with its arrival.
+type pendingResult struct {
+	res status.Result
+	at  time.Time
+}
+
+// showAll puts results on their accounts: the rows, the detail if the
+// selected account is among them, and the tray's light, once.
+func (u *Accounts) showAll(rs []status.Result) {
+	moved, selected := false, false
+	var rows []string
+	u.showMu.Lock()
+	for _, res := range rs {
+		s := u.byName[res.Account]
+		if s == nil {
+			continue
+		}
+		before := s.level()
+		if u.live[res.Account] == nil {
+			u.live[res.Account] = map[string]status.Result{}
+		}
+		u.live[res.Account][res.Protocol] = res
+		s.live = u.live[res.Account]
+		moved = moved || s.level() != before
+		selected = selected || res.Account == u.selected
+		rows = append(rows, res.Account)
 	}
-	u.live[res.Account][res.Protocol] = res
-	s.live = u.live[res.Account]
-	moved := s.level() != before
 	u.showMu.Unlock()
+	if len(rows) == 0 {
+		return
+	}
 	if moved && u.sortsByLight() {
 		u.refilter()
 		return
 	}
-	if i := u.index(res.Account); i >= 0 {
-		u.list.RefreshItem(i)
+	if len(rows) == 1 {
+		if i := u.index(rows[0]); i >= 0 {
+			u.list.RefreshItem(i)
+		}
+	} else {
+		// The visible rows are set again; unchanged ones cost nothing.
+		u.list.Refresh()
 	}
-	if res.Account == u.selected {
+	if selected {
 		u.detail.showResults()
 	}
 	if u.onLight != nil {

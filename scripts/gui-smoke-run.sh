@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The inside of gui-smoke.sh: runs with $DISPLAY and a keyring; $WORK holds
+# the binaries, $OUT receives the screenshots.
+set -euo pipefail
+BIN=$WORK/mailoauth
+CONVERT=/usr/bin/convert
+[ -x "$CONVERT" ] || CONVERT=convert
+fail() { echo "gui-smoke: $*" >&2; exit 1; }
+export MAILOAUTH_LOG_DIR=$WORK/log LANG=de_DE.UTF-8
+
+"$BIN" sandbox --json --ca-file "$WORK/ca.pem" >"$WORK/sandbox.json" 2>"$WORK/sandbox.err" &
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do grep -q '"control"' "$WORK/sandbox.json" 2>/dev/null && break; sleep 0.2; done
+grep -q '"control"' "$WORK/sandbox.json" || { cat "$WORK/sandbox.err" >&2; fail "sandbox did not start"; }
+field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" "$WORK/sandbox.json"; }
+export SSL_CERT_FILE=$WORK/ca.pem
+tenant="$(field authority)/$(field tenant_id)/"
+domain=$(field domain)
+
+# One account signed in once (the stand-in browser accepts the consent);
+# the other anna accounts share its sign-in.
+cfg=$WORK/cfg300
+"$BIN" --config-dir "$cfg" account add konto-1 --login "anna@$domain" --tenant "$tenant" --client-id "$(field public_client_id)" \
+  --imap "$(field imap)" --pop3 "$(field pop3)" --smtp "$(field smtp)" --smtp-security starttls >/dev/null 2>"$WORK/add.err" \
+  || { cat "$WORK/add.err" >&2; fail "account add"; }
+PATH="$SMOKEBIN:$PATH" timeout 120 "$BIN" --config-dir "$cfg" authorize konto-1 --timeout 60s >/dev/null 2>"$WORK/auth.err" \
+  || { cat "$WORK/auth.err" >&2; fail "authorize"; }
+"$BIN" --config-dir "$cfg" export "$WORK/one.json" >/dev/null
+closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$WORK" "$domain" "$closed" <<'PY'
+import json, sys, copy
+work, domain, closed = sys.argv[1], sys.argv[2], sys.argv[3]
+one = json.load(open(work + "/one.json"))
+tpl = one["accounts"][0]
+def accounts(lo, hi):
+    out = []
+    for i in range(lo, hi + 1):
+        a = copy.deepcopy(tpl)
+        a["name"] = "konto-%d" % i
+        if i % 10 == 3:
+            a["imap"]["host"], a["imap"]["port"] = "127.0.0.1", int(closed)
+        if i % 10 == 7:
+            a["login"] = "niemand%d@%s" % (i, domain)
+        if i % 25 == 0:
+            a["note"] = "Drucker Etage %d" % (i // 25)
+        out.append(a)
+    return out
+for n, lo in ((300, 2), (50, 1), (3, 1)):
+    f = dict(one)
+    f["accounts"] = accounts(lo, n)
+    json.dump(f, open("%s/import%d.json" % (work, n), "w"))
+PY
+"$BIN" --config-dir "$cfg" import "$WORK/import300.json" >/dev/null 2>"$WORK/import.err" || { cat "$WORK/import.err" >&2; fail "import 300"; }
+for n in 3 50; do
+  "$BIN" --config-dir "$WORK/cfg$n" import "$WORK/import$n.json" >/dev/null 2>"$WORK/import.err" || { cat "$WORK/import.err" >&2; fail "import $n"; }
+done
+
+now_ms() { date +%s%3N; }
+# firstframe NAME: waits for a window titled NAME and for a picture that is
+# no longer blank; prints the milliseconds since $start.
+firstframe() {
+  for _ in $(seq 1 300); do
+    if xdotool search --name "$1" >/dev/null 2>&1; then
+      import -window root "$WORK/probe.png" 2>/dev/null || true
+      if [ -s "$WORK/probe.png" ] && [ "$($CONVERT "$WORK/probe.png" -format %k info:)" -gt 50 ]; then
+        echo $(( $(now_ms) - start )); return 0
+      fi
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# Baseline: the smallest Fyne window under the same conditions.
+start=$(now_ms); "$WORK/minwin" & P=$!
+ms=$(firstframe minwin) || fail "minwin did not show"
+sleep 5; echo "baseline minimal Fyne window: first frame ${ms} ms, RSS $(rss_kb $P) kB" | tee -a "$WORK/numbers.txt"
+kill $P; wait $P 2>/dev/null || true
+
+for n in 3 50 300; do
+  start=$(now_ms)
+  "$BIN" --config-dir "$WORK/cfg$n" --lang de 2>"$WORK/gui$n.log" & P=$!
+  ms=$(firstframe mailoauth) || { cat "$WORK/gui$n.log" >&2; fail "no window with $n accounts"; }
+  # Until the first round of checks is on screen (the window logs its
+  # latency line then), at most a minute.
+  for _ in $(seq 1 120); do grep -q "window (watching)" "$MAILOAUTH_LOG_DIR/mailoauth.log" 2>/dev/null && break; sleep 0.5; done
+  sleep 2
+  echo "mailoauth with $n accounts: first frame ${ms} ms, RSS $(rss_kb $P) kB after the first round of checks" | tee -a "$WORK/numbers.txt"
+  if [ "$n" = 300 ]; then
+    grep "window (watching)" "$MAILOAUTH_LOG_DIR/mailoauth.log" | tail -1 | sed 's/.*window (watching): /UI latency while 300 results arrived: /' | tee -a "$WORK/numbers.txt"
+    import -window root "$OUT/list-de.png"
+    # Ctrl+F, then a search: every account whose name holds "konto-2".
+    xdotool key ctrl+f; sleep 0.3; xdotool type --delay 30 "konto-2"; sleep 1
+    import -window root "$OUT/list-filtered-de.png"
+    # A red one (closed IMAP port): search it and click its row.
+    xdotool key ctrl+a; xdotool type --delay 30 "konto-13 "; sleep 1
+    xdotool mousemove 300 "${ROW_Y:-112}" click 1; sleep 1
+    import -window root "$OUT/detail-red-de.png"
+    # The wizard from the toolbar's Add, then Enter for the next step.
+    xdotool mousemove "${ADD_X:-60}" "${ADD_Y:-52}" click 1; sleep 2
+    import -window root "$OUT/wizard-steps-de.png"
+    xdotool key Return; sleep 1
+    import -window root "$OUT/wizard-step2-de.png"
+  fi
+  kill $P; wait $P 2>/dev/null || true
+  rm -f "$MAILOAUTH_LOG_DIR/mailoauth.log"
+done
+
+# A blank or missing window gives an almost uniform picture.
+for f in list-de list-filtered-de detail-red-de wizard-steps-de wizard-step2-de; do
+  test -s "$OUT/$f.png" || fail "$f.png missing"
+  colors=$($CONVERT "$OUT/$f.png" -format %k info:)
+  [ "$colors" -ge 50 ] || fail "$f.png looks blank ($colors colours)"
+done
+# The list must show green, yellow and red lights.
+for rgb in "46,157,74" "242,177,27" "211,47,47"; do
+  n=$($CONVERT "$OUT/list-de.png" -fill black +opaque "rgb($rgb)" -fill white -opaque "rgb($rgb)" -format "%[fx:int(mean*w*h)]" info:)
+  [ "$n" -ge 50 ] || fail "no rgb($rgb) light in the list"
+done
+echo "gui-smoke: list, filter, detail, wizard and lights OK; screenshots in $OUT"
