@@ -1,3 +1,8 @@
+// Fyne needs cgo; without it (the CLI-only vet of scripts/) there is
+// nothing to build here.
+
+//go:build cgo
+
 // Command minwin is the smallest Fyne window: the baseline that
 // scripts/gui-smoke.sh measures mailoauth's start time and memory against.
 package main
