@@ -163,6 +163,9 @@ func (d *detail) showResults() {
 		light.Set(r.Level, text)
 		if r.Problem != nil {
 			d.results.Add(indent(widgetText(problemText(r.Problem, u.lang))))
+			if b := d.remedy(snap.acct.Name, r.Problem); b != nil {
+				d.results.Add(indent(container.NewHBox(b)))
+			}
 		}
 		if len(r.Steps) > 0 {
 			d.results.Add(indent(widgetText(stepsText(r.Steps, u))))
@@ -194,26 +197,57 @@ func indent(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, widget.NewLabel(" "), nil, o)
 }
 
-// showToken says what is known of the sign-in: when and as whom it was
-// authorized, the last refresh, an app-only secret's end.
+// showToken says what the core knows of the sign-in: when and as whom it
+// was authorized, the last refresh, when it lapses if nothing uses it, an
+// app-only secret's end — each note in plain words with its fix.
 func (d *detail) showToken(s *acctState) {
 	u := d.u
 	d.token.RemoveAll()
-	tk := s.kept.Token
+	h, p := u.svc.TokenHealth(s.acct.Name)
+	if p != nil {
+		d.token.Add(widgetText(problemText(p, u.lang)))
+		return
+	}
 	var lines []string
-	if !tk.AuthorizedAt.IsZero() {
-		lines = append(lines, u.t("window.token_authorized", "time", u.times.format(tk.AuthorizedAt), "user", tk.AuthorizedAs))
+	if !h.AuthorizedAt.IsZero() {
+		lines = append(lines, u.t("window.token_authorized", "time", u.times.format(h.AuthorizedAt), "user", h.AuthorizedAs))
 	}
-	if !tk.RefreshedAt.IsZero() {
-		lines = append(lines, u.t("window.token_refreshed", "time", u.times.format(tk.RefreshedAt)))
+	if !h.RefreshedAt.IsZero() {
+		lines = append(lines, u.t("window.token_refreshed", "time", u.times.format(h.RefreshedAt)))
 	}
-	if !s.acct.ClientSecretExpires.IsZero() {
-		lines = append(lines, u.t("window.secret_expires", "time", s.acct.ClientSecretExpires.Format("2006-01-02")))
+	for _, n := range h.Notes {
+		line := n.Message(u.lang)
+		if fix := n.Fix(u.lang); fix != "" {
+			line += "\n→ " + fix
+		}
+		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
 		lines = append(lines, u.t("window.token_unknown"))
 	}
 	d.token.Add(widgetText(strings.Join(lines, "\n")))
+}
+
+// remedy is the action that cures a protocol's problem, right beside it:
+// a sign-in Entra ended is authorized again, withdrawn consent goes to the
+// admin-consent page, an expired client secret to Edit. nil when another
+// sign-in would not help and the fix text says what to do.
+func (d *detail) remedy(name string, p *status.Problem) fyne.CanvasObject {
+	u := d.u
+	switch app.RemedyFor(p) {
+	case app.RemedyAuthorize:
+		return widget.NewButtonWithIcon(u.t("window.authorize_again"), theme.LoginIcon(), func() { u.authorize(name) })
+	case app.RemedyAdminConsent:
+		return widget.NewButtonWithIcon(u.t("ui.wiz.admin_consent"), theme.AccountIcon(), func() { u.adminConsent(name) })
+	case app.RemedyNewSecret:
+		return widget.NewButtonWithIcon(u.t("window.new_secret"), theme.DocumentCreateIcon(), func() {
+			if s := u.byName[name]; s != nil {
+				a := s.acct
+				u.openEditor(&a)
+			}
+		})
+	}
+	return nil
 }
 
 // showConfig lists the account's settings.

@@ -253,3 +253,27 @@ func TestTrayLightIsWorstUnmuted(t *testing.T) {
 		t.Fatalf("tray %s with konto-2 muted (konto-1 yellow is muted too), want green", light)
 	}
 }
+
+// TestDetailTokenHealthAndRemedy: the sign-in's health in plain words, and
+// "Authorize again" right beside a problem another sign-in cures.
+func TestDetailTokenHealthAndRemedy(t *testing.T) {
+	f := threeAccounts()
+	f.health = map[string]app.TokenHealth{"konto-1": {AuthorizedAt: fixed.Add(-24 * time.Hour), AuthorizedAs: "anna@contoso.com",
+		Notes: []*status.Problem{status.New(status.Yellow, "results.token.lapses_soon", "date", "2026-12-01", "days", "7")}}}
+	u, _ := newTestWindow(t, f, i18n.EN)
+	u.show(status.Result{Account: "konto-1", Protocol: "imap", Level: status.Yellow, At: fixed, Problem: status.New(status.Yellow, "tokens.not_authorized", "name", "konto-1")})
+	u.list.Select(u.index("konto-1"))
+	text := allText(u.detail.Object)
+	for _, want := range []string{"Authorized 2026-11-23 09:30 as anna@contoso.com.", "2026-12-01"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("detail lacks %q:\n%s", want, text)
+		}
+	}
+	if findButton(u.detail.Object, "Authorize again") == nil {
+		t.Error("no Authorize again beside a sign-in problem")
+	}
+	u.list.Select(u.index("konto-2"))
+	if findButton(u.detail.Object, "Authorize again") != nil {
+		t.Error("Authorize again offered for a mailbox setting")
+	}
+}

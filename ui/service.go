@@ -34,6 +34,7 @@ type Service interface {
 	LastResults() (map[string]app.LastResult, *status.Problem)
 	SetMuted(name string, muted bool) *status.Problem
 	SetNote(name, note string) *status.Problem
+	TokenHealth(name string) (app.TokenHealth, *status.Problem)
 	Settings() (app.Settings, *status.Problem)
 	UpdateSettings(fn func(*app.Settings)) *status.Problem
 	Suggest() app.Input

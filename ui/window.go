@@ -538,6 +538,21 @@ func (u *Accounts) authorize(name string) {
 	}()
 }
 
+// adminConsent opens the admin-consent page for the account's app (when
+// Entra says the organisation withdrew or never gave consent).
+func (u *Accounts) adminConsent(name string) {
+	u.withProgress(u.t("ui.wiz.admin_consent_waiting"), 16*time.Minute, func(ctx context.Context) func() {
+		p := u.svc.AdminConsent(ctx, name, app.BrowserOptions{})
+		return func() {
+			if p != nil {
+				u.status.SetText(problemText(p, u.lang))
+				return
+			}
+			u.status.SetText(u.t("ui.wiz.admin_consent_done"))
+		}
+	})
+}
+
 func (u *Accounts) showCard(name string) {
 	form := container.NewVBox()
 	fill := func(product string) {

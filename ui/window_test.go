@@ -23,6 +23,7 @@ type fakeService struct {
 	accounts []account.Account
 	kept     map[string]app.LastResult
 	settings *app.Settings
+	health   map[string]app.TokenHealth
 	results  []status.Result
 	removed  []string
 	products []string // the product of every Card call
@@ -246,6 +247,9 @@ func (f *fakeService) UpdateSettings(fn func(*app.Settings)) *status.Problem {
 	f.settings = &s
 	f.mu.Unlock()
 	return nil
+}
+func (f *fakeService) TokenHealth(name string) (app.TokenHealth, *status.Problem) {
+	return f.health[name], nil
 }
 func (f *fakeService) SetNote(name, note string) *status.Problem {
 	f.mu.Lock()
