@@ -21,6 +21,7 @@ type Service interface {
 	RemoveAll(ctx context.Context) *status.Problem
 	Card(name, product string) ([]app.CardField, *status.Problem)
 	Add(ctx context.Context, in app.Input, clientSecret string) (*app.Saved, []*status.Problem)
+	AddMailboxes(ctx context.Context, in app.Input, mailboxes []string, clientSecret string) ([]*app.Saved, []*status.Problem)
 	Update(ctx context.Context, in app.Input, clientSecret string) (*app.Saved, []*status.Problem)
 	SendTest(ctx context.Context, name, to string, timeout time.Duration) (*app.Sent, *status.Problem)
 	Diagnostics(ctx context.Context, name string, timeout time.Duration) (string, *status.Problem)

@@ -616,10 +616,15 @@ func (u *Accounts) remove(name string) {
 
 func (u *Accounts) openWizard() {
 	w := fyne.CurrentApp().NewWindow(u.t("ui.wiz.window"))
-	z := NewWizard(u.svc, u.lang, w, func(name string) {
+	var z *Wizard
+	z = NewWizard(u.svc, u.lang, w, func(name string) {
 		w.Close()
 		u.Reload()
-		u.check([]string{name})
+		names := z.added
+		if len(names) == 0 {
+			names = []string{name}
+		}
+		u.check(names)
 		u.showCard(name)
 	})
 	w.SetContent(z.Object)

@@ -209,6 +209,29 @@ func (f *fakeService) Add(_ context.Context, in account.Input, _ string) (*app.S
 	f.accounts = append(f.accounts, *a)
 	return &app.Saved{Account: a}, nil
 }
+func (f *fakeService) AddMailboxes(ctx context.Context, in account.Input, boxes []string, secret string) ([]*app.Saved, []*status.Problem) {
+	if len(boxes) <= 1 {
+		if len(boxes) == 1 {
+			in.Mailbox = boxes[0]
+		}
+		sv, probs := f.Add(ctx, in, secret)
+		if len(probs) > 0 {
+			return nil, probs
+		}
+		return []*app.Saved{sv}, nil
+	}
+	var out []*app.Saved
+	for _, b := range boxes {
+		x := in
+		x.Name, x.Mailbox = app.MailboxAccountName(in.Name, b), b
+		sv, probs := f.Add(ctx, x, secret)
+		if len(probs) > 0 {
+			return nil, probs
+		}
+		out = append(out, sv)
+	}
+	return out, nil
+}
 func (f *fakeService) SendTest(context.Context, string, string, time.Duration) (*app.Sent, *status.Problem) {
 	return &app.Sent{Result: status.Result{Level: status.Green}}, nil
 }

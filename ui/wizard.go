@@ -44,6 +44,7 @@ type Wizard struct {
 	security                                       map[app.Protocol]*widget.Select
 	errs                                           map[string]*widget.Label
 	saved                                          *app.Account
+	added                                          []string // every account the mailbox step added
 	authStatus                                     *widget.Label
 	deviceBox                                      *fyne.Container
 	powershell                                     *widget.Entry // app-only: the Exchange steps
@@ -276,6 +277,9 @@ func (z *Wizard) show(step int) {
 		z.title.SetText(z.t("ui.wiz.mailbox_title"))
 		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))
 		z.body.Add(z.field(z.t("ui.wiz.mailbox"), z.mailbox, "mailbox"))
+		if !z.editing {
+			z.body.Add(widgetText(z.t("window.wiz_mailboxes_hint")))
+		}
 		for _, p := range app.Protocols {
 			z.body.Add(container.NewBorder(nil, z.errs[string(p)], z.proto[p], z.security[p], z.server[p]))
 		}
@@ -497,12 +501,30 @@ func (z *Wizard) onNext() {
 		}
 		z.followCloud()
 	case 2:
-		probs := app.Validate(z.input())
+		// Several mailboxes for one login (a delegate's shared mailboxes)
+		// become several accounts sharing one sign-in; the core checks
+		// each address, the first stands for them here.
+		boxes := app.SplitMailboxes(z.mailbox.Text)
+		check := z.input()
+		if len(boxes) > 1 {
+			check.Mailbox = boxes[0]
+		}
+		probs := app.Validate(check)
 		z.setErrs(probs)
 		if len(probs) > 0 {
 			return
 		}
-		add := z.svc.Add
+		add := func(ctx context.Context, in app.Input, secret string) (*app.Saved, []*status.Problem) {
+			saved, probs := z.svc.AddMailboxes(ctx, in, boxes, secret)
+			if len(probs) > 0 {
+				return nil, probs
+			}
+			z.added = nil
+			for _, sv := range saved {
+				z.added = append(z.added, sv.Account.Name)
+			}
+			return saved[0], nil
+		}
 		if z.editing {
 			add = z.svc.Update
 		}

@@ -183,3 +183,25 @@ func TestWizardCancelUntouchedClosesAtOnce(t *testing.T) {
 		t.Error("an untouched wizard asked or stayed")
 	}
 }
+
+// TestWizardSeveralMailboxes: a list of addresses in the mailbox step
+// adds one account per mailbox for the one login.
+func TestWizardSeveralMailboxes(t *testing.T) {
+	test.NewTempApp(t)
+	f := &fakeService{}
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(f, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	z.name.SetText("buero")
+	z.tenant.SetText("contoso.onmicrosoft.com")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	tapNext(z)
+	z.login.SetText("anna@contoso.com")
+	z.mailbox.SetText("info@contoso.com, buchhaltung@contoso.com")
+	tapNext(z)
+	if z.step != 3 || len(f.accounts) != 2 || f.accounts[1].Name != "buero-buchhaltung" || f.accounts[1].Login != "anna@contoso.com" ||
+		z.saved.Name != "buero-info" || len(z.added) != 2 {
+		t.Fatalf("step %d, accounts %+v", z.step, f.accounts)
+	}
+}
