@@ -108,8 +108,26 @@ for n in 3 50 300; do
   rm -f "$MAILOAUTH_LOG_DIR/mailoauth.log"
 done
 
+# The demo's wizard end to end: Enter through the steps, Authorize (the
+# stand-in browser accepts the consent), and three green lights at Verify.
+start=$(now_ms)
+PATH="$SMOKEBIN:$PATH" "$BIN" demo --lang de 2>"$WORK/demo.log" & P=$!
+firstframe mailoauth >/dev/null || { cat "$WORK/demo.log" >&2; fail "no demo window"; }
+sleep 3
+xdotool mousemove "${ADD_X:-60}" "${ADD_Y:-52}" click 1; sleep 2
+xdotool key Return; sleep 1                                   # → tenant and app
+xdotool type --delay 20 "demo-neu"; xdotool key Return; sleep 1 # → mailbox (prefilled)
+xdotool key Return; sleep 2                                   # saved → authorize
+xdotool key Tab; sleep 0.3; xdotool key space; sleep 5        # Authorize
+import -window root "$OUT/wizard-authorized-de.png"
+xdotool key Return; sleep 4                                   # → verify
+import -window root "$OUT/wizard-verify-de.png"
+kill $P; wait $P 2>/dev/null || true
+n=$($CONVERT "$OUT/wizard-verify-de.png" -crop 400x300+150+40 -fill black +opaque "rgb(46,157,74)" -fill white -opaque "rgb(46,157,74)" -format "%[fx:int(mean*w*h)]" info:)
+[ "$n" -ge 150 ] || fail "the demo wizard did not end with green lights ($n green pixels)"
+
 # A blank or missing window gives an almost uniform picture.
-for f in list-de list-filtered-de detail-red-de wizard-steps-de wizard-step2-de; do
+for f in list-de list-filtered-de detail-red-de wizard-steps-de wizard-step2-de wizard-verify-de; do
   test -s "$OUT/$f.png" || fail "$f.png missing"
   colors=$($CONVERT "$OUT/$f.png" -format %k info:)
   [ "$colors" -ge 50 ] || fail "$f.png looks blank ($colors colours)"

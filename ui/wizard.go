@@ -230,7 +230,11 @@ func (z *Wizard) focusFirst() {
 	}
 	if first != nil {
 		z.win.Canvas().Focus(first)
+		return
 	}
+	// No field: a button that kept the focus (Authorize) would swallow
+	// Enter, which must be Next.
+	z.win.Canvas().Unfocus()
 }
 
 // Close ends whatever the wizard still runs; its window calls it on close.
@@ -370,6 +374,8 @@ func (z *Wizard) show(step int) {
 					}
 					z.authStatus.SetText(msg)
 					z.next.Enable()
+					// Enter goes on now, not to the focused Authorize button.
+					z.win.Canvas().Unfocus()
 				})
 			}()
 		})

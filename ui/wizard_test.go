@@ -205,3 +205,30 @@ func TestWizardSeveralMailboxes(t *testing.T) {
 		t.Fatalf("step %d, accounts %+v", z.step, f.accounts)
 	}
 }
+
+// TestEnterAfterSignInIsNext: the Authorize button had the focus (Tab,
+// Space); after the sign-in Enter is Next, not Authorize again.
+func TestEnterAfterSignInIsNext(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	z.name.SetText("x")
+	z.tenant.SetText("contoso.onmicrosoft.com")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	tapNext(z)
+	z.login.SetText("anna@contoso.com")
+	tapNext(z)
+	w.Canvas().Focus(z.authBtn)
+	z.authBtn.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	z.running.Wait()
+	if w.Canvas().Focused() != nil {
+		t.Fatal("Authorize keeps the focus after the sign-in")
+	}
+	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	z.running.Wait()
+	if z.step != 4 {
+		t.Errorf("Enter after the sign-in: step %d", z.step)
+	}
+}
