@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
+
+	"golang.org/x/term"
 
 	"mailoauth/core/app"
 	"mailoauth/core/status"
@@ -49,7 +52,7 @@ func (a *runner) accountAdd(pa *parsed) int {
 	}
 	var clientSecret string
 	if pa.bools["client-secret-stdin"] {
-		line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+		line, err := a.readSecret()
 		if err != nil && err != io.EOF {
 			return a.fail(status.New(status.Red, "cli.secret_stdin").Wrap(err), ExitUsage)
 		}
@@ -86,6 +89,20 @@ func (a *runner) accountAdd(pa *parsed) int {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", acct.Name))
 	}
 	return ExitOK
+}
+
+// readSecret reads the client secret's line from stdin. Typed on a terminal,
+// it says what it waits for (a silent cursor looks like a hang) and does not
+// echo: a secret on the screen stays in the scrollback and in view of
+// whoever watches the helpdesk's screen.
+func (a *runner) readSecret() (string, error) {
+	if f, ok := a.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(a.env.Stderr, a.t("cli.secret_prompt"))
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.env.Stderr)
+		return string(b), err
+	}
+	return bufio.NewReader(a.env.Stdin).ReadString('\n')
 }
 
 // isStoreFault tells a failure to save (exit 2) from input that cannot be
