@@ -108,6 +108,10 @@ func (a *runner) readSecret() (string, error) {
 // isStoreFault tells a failure to save (exit 2) from input that cannot be
 // used (exit 3).
 func isStoreFault(p *status.Problem) bool {
+	if p.Code == "account.store.exists" {
+		// A name already taken is input to change, not a failure to save.
+		return false
+	}
 	return strings.HasPrefix(p.Code, "account.store.") || strings.HasPrefix(p.Code, "secret.")
 }
 

@@ -43,6 +43,8 @@ func TestGlobalFlagsAnywhereAndExitCodes(t *testing.T) {
 		{"--lang", "fr", "account", "list"},
 		{"account", "list", "--no-such-flag"},
 		{"account", "show", "missing"},
+		// The name is taken: the input cannot be used as given.
+		{"account", "add", "a1", "--login", "a@contoso.com", "--tenant", guid, "--client-id", guid},
 	} {
 		_, errs, code := run(t, dir, append([]string{"--lang", "de"}, args...)...)
 		if code != ExitUsage || !strings.Contains(errs, "Was tun") && !strings.Contains(errs, "What to do") {
