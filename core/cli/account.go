@@ -64,6 +64,15 @@ func (a *runner) accountAdd(pa *parsed) int {
 			return a.fail(status.New(status.Red, "cli.secret_stdin"), ExitUsage)
 		}
 	}
+	// Several --mailbox (or one with a list) for one login: one account per
+	// mailbox, sharing one sign-in.
+	var mailboxes []string
+	for _, v := range pa.all["mailbox"] {
+		mailboxes = append(mailboxes, app.SplitMailboxes(v)...)
+	}
+	if len(mailboxes) > 1 {
+		return a.accountAddMailboxes(in, mailboxes, clientSecret)
+	}
 	// The tenant lookup may wait on a slow network; Ctrl+C ends it cleanly.
 	ctx, cancel := interruptible()
 	saved, problems := a.svc.Add(ctx, in, clientSecret)
@@ -87,6 +96,37 @@ func (a *runner) accountAdd(pa *parsed) int {
 	fmt.Fprintln(a.env.Stdout, a.t("cli.account.added", "name", acct.Name))
 	if acct.Flow != app.FlowApp {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", acct.Name))
+	}
+	return ExitOK
+}
+
+// accountAddMailboxes adds one account per mailbox, all or nothing.
+func (a *runner) accountAddMailboxes(in app.Input, mailboxes []string, clientSecret string) int {
+	ctx, cancel := interruptible()
+	saved, problems := a.svc.AddMailboxes(ctx, in, mailboxes, clientSecret)
+	cancel()
+	if len(problems) > 0 {
+		code := ExitUsage
+		if isStoreFault(problems[0]) {
+			code = ExitFailure
+		}
+		return a.failAll(problems, code)
+	}
+	if saved[0].Note != nil {
+		a.printNote(a.env.Stderr, saved[0].Note)
+	}
+	if a.json {
+		list := make([]*app.Account, len(saved))
+		for i, sv := range saved {
+			list[i] = sv.Account
+		}
+		return a.printJSON(list)
+	}
+	for _, sv := range saved {
+		fmt.Fprintln(a.env.Stdout, a.t("cli.account.added", "name", sv.Account.Name))
+	}
+	if in.Flow != string(app.FlowApp) {
+		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", saved[0].Account.Name))
 	}
 	return ExitOK
 }

@@ -16,6 +16,9 @@ type parsed struct {
 	pos   []string
 	vals  map[string]string
 	bools map[string]bool
+	// all keeps every value of a flag given more than once (vals keeps
+	// the last), for flags that take several (account add --mailbox).
+	all map[string][]string
 }
 
 func (p *parsed) str(name string) string { return p.vals[name] }
@@ -24,7 +27,7 @@ var globalFlags = flagSpec{"config-dir": true, "lang": true, "verbose": false, "
 
 // parseArgs splits args by spec (plus the global flags). "--" ends flags.
 func parseArgs(args []string, spec flagSpec) (*parsed, *status.Problem) {
-	p := &parsed{vals: map[string]string{}, bools: map[string]bool{}}
+	p := &parsed{vals: map[string]string{}, bools: map[string]bool{}, all: map[string][]string{}}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -62,6 +65,7 @@ func parseArgs(args []string, spec flagSpec) (*parsed, *status.Problem) {
 			val = args[i]
 		}
 		p.vals[name] = val
+		p.all[name] = append(p.all[name], val)
 	}
 	return p, nil
 }
