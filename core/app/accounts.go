@@ -199,8 +199,9 @@ func (s *Service) SetClientSecretExpires(name string, t time.Time) *status.Probl
 	return s.store.SetClientSecretExpires(name, t)
 }
 
-// IsAuthorized reports whether the account has a sign-in in the keyring. A
-// keyring that cannot be read is a problem, never "not authorized".
+// IsAuthorized reports whether the account has a sign-in (app-only: its
+// client secret) in the keyring. A keyring that cannot be read is a
+// problem, never "not authorized".
 func (s *Service) IsAuthorized(ctx context.Context, name string) (bool, *status.Problem) {
 	a, p := s.store.Get(name)
 	if p != nil {

@@ -61,10 +61,16 @@ func (m *Manager) refreshToken(ctx context.Context, si signIn) (string, error) {
 }
 
 // IsAuthorized reports whether the account's sign-in has a refresh token in
-// the keyring. A keyring that cannot be read is an error, never "no".
+// the keyring — for an app-only account, which never signs in, whether its
+// client secret is there. A keyring that cannot be read is an error, never
+// "no".
 func (m *Manager) IsAuthorized(ctx context.Context, a *account.Account) (bool, error) {
 	si := signInOf(a)
-	for _, k := range []string{si.refresh, secret.RefreshTokenKey(a.Name)} {
+	keys := []string{si.refresh, secret.RefreshTokenKey(a.Name)}
+	if a.Flow == account.FlowApp {
+		keys = []string{secret.ClientSecretKey(a.Name)}
+	}
+	for _, k := range keys {
 		_, err := m.Secrets.Get(ctx, k)
 		if err == nil {
 			return true, nil
