@@ -1,6 +1,8 @@
 package app
 
 import (
+	"mailoauth/core/account"
+	"mailoauth/core/i18n"
 	"mailoauth/core/settings"
 	"mailoauth/core/status"
 )
@@ -24,3 +26,19 @@ func (s *Service) Settings() (Settings, *status.Problem) { return s.settings.Loa
 // UpdateSettings changes some settings and keeps the others as they are in
 // the file, e.g. UpdateSettings(func(x *Settings) { x.Window = g }).
 func (s *Service) UpdateSettings(fn func(*Settings)) *status.Problem { return s.settings.Update(fn) }
+
+// SavedLanguage is the language chosen in the settings of the config folder
+// configDir ("" = the default folder), if one was chosen; --lang wins over
+// it, and it over the system's locale. A folder that cannot be read has
+// none.
+func SavedLanguage(configDir string) (i18n.Lang, bool) {
+	dir, err := account.ConfigDir(configDir)
+	if err != nil {
+		return "", false
+	}
+	set, p := settings.Open(dir).Load()
+	if p != nil || set.Language == "" {
+		return "", false
+	}
+	return i18n.Parse(set.Language)
+}

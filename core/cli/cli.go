@@ -95,6 +95,13 @@ func Main(args []string, env Env) int {
 		a.verbose = g.bools["verbose"]
 		a.json = g.bools["json"]
 		a.configDir = g.vals["config-dir"]
+		if _, given := g.vals["lang"]; !given {
+			// The language chosen in the window's settings, for the window
+			// and the command line alike; --lang wins over it.
+			if l, ok := app.SavedLanguage(a.configDir); ok {
+				a.lang = l
+			}
+		}
 	}
 	if len(cmd) == 0 && !hasHelp(rest) {
 		if env.RunGUI != nil {
