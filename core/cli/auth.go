@@ -118,7 +118,12 @@ func (a *runner) tokenClaims(pa *parsed) int {
 		})
 	}
 	w := tabwriter.NewWriter(a.env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.user"), c.User())
+	user := c.User()
+	if user == "" {
+		// An app-only token has roles and no user.
+		user = a.t("cli.claims.no_user")
+	}
+	fmt.Fprintf(w, "%s:\t%s\n", a.t("cli.claims.user"), user)
 	fmt.Fprintf(w, "aud:\t%s\n", c.Aud)
 	if c.Scp != "" {
 		fmt.Fprintf(w, "scp:\t%s\n", c.Scp)

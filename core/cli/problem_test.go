@@ -31,3 +31,18 @@ func TestPrintProblemLabelsWarningsAsWarnings(t *testing.T) {
 		}
 	}
 }
+
+// An app-only token names no user: the line must say so instead of
+// standing empty, which reads as "the sign-in lost its user".
+func TestTokenOfAnAppOnlyAccountSaysNoUserSignedIn(t *testing.T) {
+	h := newSandboxCLI(t)
+	h.addAppOnly("app", "info@contoso.example")
+	out, errs, code := h.run("", "token", "app")
+	if code != ExitOK {
+		t.Fatalf("token: %d %s", code, errs)
+	}
+	first := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(first, "none (app-only access)") {
+		t.Errorf("user line of an app-only token: %q", first)
+	}
+}
