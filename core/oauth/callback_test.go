@@ -150,3 +150,16 @@ func mustDuration(t *testing.T, s string) time.Duration {
 	}
 	return d
 }
+
+// The success page says "you can close this tab" once, in both languages.
+func TestSuccessPageSaysCloseOnce(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.DE} {
+		rec := httptest.NewRecorder()
+		renderPage(rec, http.StatusOK, lang, nil)
+		closeText := i18n.T(lang, "oauth.page.close", nil)
+		stem := closeText[:strings.Index(closeText, " ")+1] + strings.Fields(closeText)[1]
+		if n := strings.Count(rec.Body.String(), stem); n != 1 {
+			t.Errorf("%s: %q %d times on the success page:\n%s", lang, stem, n, rec.Body.String())
+		}
+	}
+}
