@@ -86,3 +86,37 @@ func (z *Wizard) register() {
 		})
 	}()
 }
+
+// typedCodeBox is where the user types the code Microsoft's page shows when
+// it cannot send the browser back (AADSTS50011, 700016, …): the waiting
+// sign-in then ends with our text and fix for it instead of running out.
+func (z *Wizard) typedCodeBox() fyne.CanvasObject {
+	if z.codeEntry == nil {
+		z.codes = make(chan string, 4)
+		z.codeEntry = widget.NewEntry()
+		z.codeEntry.SetPlaceHolder("AADSTS50011")
+		z.codeEntry.OnSubmitted = z.sendTypedCode
+	}
+	explain := widget.NewButton(z.t("ui.wiz.code_explain"), func() { z.sendTypedCode(z.codeEntry.Text) })
+	return container.NewVBox(widgetText(z.t("ui.wiz.code_hint")), container.NewBorder(nil, nil, nil, explain, z.codeEntry))
+}
+
+func (z *Wizard) sendTypedCode(s string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	select {
+	case z.codes <- s:
+	default: // nobody waits: no sign-in is running
+	}
+}
+
+// readTypedCode hands the sign-in what was typed into the code field.
+func (z *Wizard) readTypedCode(ctx context.Context) (string, error) {
+	select {
+	case s := <-z.codes:
+		return s, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}

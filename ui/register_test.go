@@ -3,12 +3,15 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
 	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/status"
 )
 
@@ -83,5 +86,28 @@ func TestWizardRegistrationNeedsAnAdministrator(t *testing.T) {
 	z.running.Wait()
 	if !strings.Contains(z.regStatus.Text, "Administrator") || z.clientID.Text != "" {
 		t.Fatalf("non-admin: %q, client ID %q", z.regStatus.Text, z.clientID.Text)
+	}
+}
+
+// TestWizardTakesACodeFromTheBrowser: while the sign-in waits, a code typed
+// off Microsoft's error page ends it with our text for it.
+func TestWizardTakesACodeFromTheBrowser(t *testing.T) {
+	test.NewTempApp(t)
+	browser, _ := loopbackRecorder()
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN, browser)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	fillWizard(t, z, sb, "code", identity.PublicClientID, account.FlowBrowser, "anna@contoso.example")
+	test.Tap(z.authBtn)
+	// The sign-in is waiting for the browser; the user reads the page.
+	for i := 0; i < 50 && !strings.Contains(z.authStatus.Text, "http"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	test.Type(z.codeEntry, "aadsts50011")
+	z.codeEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitOrFail(t, &z.running, 10*time.Second, "the sign-in after a typed code")
+	if !strings.Contains(z.authStatus.Text, "50011") || !z.next.Disabled() {
+		t.Fatalf("status after the typed code: %q", z.authStatus.Text)
 	}
 }

@@ -61,6 +61,10 @@ type Wizard struct {
 	authBtn    *widget.Button
 	running    sync.WaitGroup // background work, for tests
 	verifyInfo *widget.Label
+	// codeEntry takes a code read off Microsoft's error page (AADSTS50011)
+	// while the sign-in waits; codes carries it to the waiting sign-in.
+	codeEntry *widget.Entry
+	codes     chan string
 	// The tenant step's "Create the app registration for me".
 	regAdmin  *widget.Entry
 	regBtn    *widget.Button
@@ -337,6 +341,7 @@ func (z *Wizard) show(step int) {
 				defer z.running.Done()
 				defer c()
 				res, p := z.svc.Authorize(ctx, z.saved.Name, app.AuthorizeOptions{
+					ReadErrorCode: z.readTypedCode,
 					BrowserOptions: app.BrowserOptions{OnURL: func(u string) {
 						fyne.Do(func() {
 							z.authStatus.SetText(z.t("ui.wiz.waiting", "time", deadline.Format("15:04:05")) + "\n" + z.t("ui.open_url", "url", u))
@@ -416,6 +421,7 @@ func (z *Wizard) show(step int) {
 		z.body.Add(z.deviceBox)
 		z.body.Add(container.NewHBox(start, consent, cancel))
 		z.body.Add(progress)
+		z.body.Add(z.typedCodeBox())
 	case 4:
 		z.title.SetText(z.t("ui.wiz.verify_title"))
 		z.back.Disable()
