@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,9 @@ type Target struct {
 	// From is the SMTP sender (MAIL FROM and the test mail's From); empty
 	// means User.
 	From string
+	// Delegate is who signs in for a shared mailbox (the account's login)
+	// when that is not User: the fixes name the user that needs the rights.
+	Delegate string
 }
 
 // TargetFor is the one place that decides who signs in where. Exchange
@@ -49,6 +53,9 @@ type Target struct {
 // no delegate: user= is the mailbox for every protocol.
 func TargetFor(a *account.Account, p account.Protocol) Target {
 	t := Target{Account: a.Name, Protocol: p, Server: a.Server(p), User: a.MailboxAddress()}
+	if a.Flow != account.FlowApp && a.Login != "" && !strings.EqualFold(a.Login, t.User) {
+		t.Delegate = a.Login
+	}
 	if p == account.SMTP {
 		t.From = a.MailboxAddress()
 		if a.Flow != account.FlowApp && a.Login != "" {
@@ -62,6 +69,15 @@ func TargetFor(a *account.Account, p account.Protocol) Target {
 func (t Target) sender() string {
 	if t.From != "" {
 		return t.From
+	}
+	return t.User
+}
+
+// delegate is the user who signs in: the login of a shared mailbox's
+// delegate, or User itself.
+func (t Target) delegate() string {
+	if t.Delegate != "" {
+		return t.Delegate
 	}
 	return t.User
 }

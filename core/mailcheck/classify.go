@@ -175,7 +175,7 @@ func (p *probe) classify(err error) *status.Problem {
 	errors.As(err, &pe)
 	detail := redact.String(status.FirstLine(raw))
 	mk := func(level status.Level, code string, args ...string) *status.Problem {
-		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.sender(), "login", p.t.User}, args...)
+		args = append([]string{"host", host, "protocol", strings.ToUpper(proto), "mailbox", p.t.sender(), "login", p.t.User, "delegate", p.t.delegate()}, args...)
 		return status.New(level, code, args...).WithDetail(detail).Wrap(err)
 	}
 	var ce *challengeError

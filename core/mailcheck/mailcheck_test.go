@@ -411,7 +411,13 @@ func TestSharedMailboxSMTP(t *testing.T) {
 		return r
 	}
 	// No rights: IMAP cannot open it; SMTP signs in, MAIL FROM refused.
-	check("imap none", TargetFor(a, account.IMAP), status.Red, "mailcheck.imap.not_connected")
+	ri := check("imap none", TargetFor(a, account.IMAP), status.Red, "mailcheck.imap.not_connected")
+	for _, l := range i18n.Langs {
+		// The fix names the delegate who needs Full Access, no placeholder.
+		if fix := ri.Problem.Fix(l); !strings.Contains(fix, "Add-MailboxPermission -Identity "+shared+" -User "+anna+" -AccessRights FullAccess") {
+			t.Errorf("%s full-access fix: %q", l, fix)
+		}
+	}
 	r := check("smtp none", TargetFor(a, account.SMTP), status.Red, "mailcheck.smtp.send_as")
 	for _, l := range i18n.Langs {
 		if fix := r.Problem.Fix(l); !strings.Contains(fix, "Add-RecipientPermission -Identity "+shared+" -Trustee "+anna+" -AccessRights SendAs") {
