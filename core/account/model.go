@@ -3,7 +3,10 @@
 // store of accounts (which never holds a secret).
 package account
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Protocol is a mail protocol we check.
 type Protocol string
@@ -163,3 +166,16 @@ const (
 // DefaultServer returns the Microsoft 365 (global cloud) endpoint of
 // protocol p.
 func DefaultServer(p Protocol) Server { return GlobalCloud().Server(p) }
+
+// KeepFrom carries over from the stored version of the account what the
+// typed settings do not hold: what the checks learnt (UIDVALIDITY, sent
+// folder), the note, the mute, and — while the app stays the same — its
+// service principal's object ID. Every rebuild of an account from input
+// (an edit, a registration run again) calls it, so none forgets a field.
+func (a *Account) KeepFrom(old *Account) {
+	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
+	a.Note, a.Muted = old.Note, old.Muted
+	if strings.EqualFold(a.ClientID, old.ClientID) {
+		a.ServicePrincipalID = old.ServicePrincipalID
+	}
+}

@@ -72,10 +72,8 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 		return nil, probs
 	}
 	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
-	a.UIDValidity, a.SentFolder = old.UIDValidity, old.SentFolder
-	// The wizard edits settings only: the note and the mute stay; the
-	// secret's end is known only for the secret it was recorded with.
-	a.Note, a.Muted = old.Note, old.Muted
+	a.KeepFrom(old)
+	// The secret's end is known only for the secret it was recorded with.
 	if clientSecret == "" {
 		a.ClientSecretExpires = old.ClientSecretExpires
 	}

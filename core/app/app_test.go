@@ -281,3 +281,52 @@ func TestTenantLookupTroubleKeepsTheAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestEditKeepsWhatInputDoesNotHold: an edit keeps the service principal's
+// object ID (the Exchange script needs it) while the app stays the same,
+// and drops it for another app.
+func TestEditKeepsWhatInputDoesNotHold(t *testing.T) {
+	sb, s, _ := sandboxService(t, nil)
+	ctx := context.Background()
+	in := input(sb, "e", "anna@contoso.example")
+	if _, probs := s.Add(ctx, in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if p := s.store.Update(func() *Account { a, _ := s.store.Get("e"); a.ServicePrincipalID = "sp-object-id"; return a }()); p != nil {
+		t.Fatal(p)
+	}
+	in.Login = "bernd@contoso.example"
+	if _, probs := s.Update(ctx, in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if a, _ := s.Account("e"); a.ServicePrincipalID != "sp-object-id" {
+		t.Fatalf("edit dropped the service principal ID: %+v", a)
+	}
+	in.ClientID = identity.ConfidentialClientID
+	if _, probs := s.Update(ctx, in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if a, _ := s.Account("e"); a.ServicePrincipalID != "" {
+		t.Fatalf("another app kept the old service principal ID: %q", a.ServicePrincipalID)
+	}
+}
+
+// TestRegisterAppOnlyStopsOnALockedKeyring: a keyring that cannot say
+// whether the account has its secret stops app-only registration before
+// the administrator signs in — no client secret is made that could not be
+// stored.
+func TestRegisterAppOnlyStopsOnALockedKeyring(t *testing.T) {
+	sb, s, _ := sandboxService(t, &lockedReads{})
+	_, probs := s.Register(context.Background(), RegisterRequest{
+		AdminOptions: AdminOptions{Admin: "admin@contoso.example"},
+		Tenant:       sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
+		Flow:         "app",
+		Account:      Input{Name: "alarm", Login: "alarm@contoso.example", IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr()},
+	})
+	if len(probs) != 1 || probs[0].Code != "secret.locked" {
+		t.Fatalf("problems %v", probs)
+	}
+	if n := sb.Graph.AppCount("mailoauth"); n != 0 {
+		t.Fatalf("%d registrations made with a locked keyring", n)
+	}
+}

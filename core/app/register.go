@@ -147,6 +147,20 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 	if w.Flow == account.FlowApp {
 		access = appreg.WriteAppOnly
 	}
+	// App-only: does the account's keyring entry hold a secret already? A
+	// keyring that cannot say (locked, unreachable) stops here, before the
+	// administrator signs in: taking it for "none" would add a client
+	// secret in Entra that could not be stored, on every try.
+	needSecret := false
+	if w.Flow == account.FlowApp {
+		_, err := s.secrets.Get(ctx, secret.ClientSecretKey(acctName))
+		switch {
+		case secret.IsNotFound(err):
+			needSecret = true
+		case err != nil:
+			return nil, one(problemOf(err))
+		}
+	}
 	sess, p := appreg.SignIn(ctx, s.adminOptions(authority, tenant, r.AdminOptions), access)
 	if p != nil {
 		return nil, one(p)
@@ -160,8 +174,7 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 	}
 	secretStored := false
 	if w.Flow == account.FlowApp {
-		_, err := s.secrets.Get(ctx, secret.ClientSecretKey(acctName))
-		eo.NeedSecret = err != nil
+		eo.NeedSecret = needSecret
 		eo.SaveSecret = func(ctx context.Context, v string, _ time.Time) error {
 			if err := s.secrets.Set(ctx, secret.ClientSecretKey(acctName), v); err != nil {
 				return err
@@ -229,6 +242,9 @@ func (s *Service) saveRegistered(ctx context.Context, in Input, old *Account, re
 	if len(probs) > 0 {
 		return nil, probs
 	}
+	if old != nil {
+		a.KeepFrom(old)
+	}
 	a.ServicePrincipalID = res.ServicePrincipalID
 	if a.Flow == account.FlowApp {
 		a.HasClientSecret = secretStored || old != nil && old.HasClientSecret
@@ -236,7 +252,6 @@ func (s *Service) saveRegistered(ctx context.Context, in Input, old *Account, re
 	}
 	var p *status.Problem
 	if old != nil {
-		a.UIDValidity, a.SentFolder, a.Muted = old.UIDValidity, old.SentFolder, old.Muted
 		p = s.store.Update(a)
 	} else {
 		p = s.store.Add(a)
