@@ -48,9 +48,6 @@ type AuthorizeOptions struct {
 type Authorized struct {
 	// User is who signed in, from the token ("" when it names nobody).
 	User string
-	// AppOnly: the account uses the app's own identity; the sign-in proved
-	// the client secret and the app's roles, nobody signed in.
-	AppOnly bool
 	// Warnings: someone other than the login signed in, or the token lacks
 	// a permission an enabled protocol needs.
 	Warnings []*status.Problem
@@ -86,7 +83,7 @@ func (s *Service) Authorize(ctx context.Context, name string, o AuthorizeOptions
 		s.log.Printf("authorize %s failed: %s", a.Name, p.Error())
 		return nil, p
 	}
-	res := &Authorized{User: claims.User(), AppOnly: a.Flow == account.FlowApp}
+	res := &Authorized{User: claims.User()}
 	res.Warnings = tokenWarnings(claims, a)
 	s.log.Printf("authorized %s as %s", a.Name, res.User)
 	return res, nil

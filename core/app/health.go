@@ -61,15 +61,18 @@ func (s *Service) TokenHealth(name string) (TokenHealth, *status.Problem) {
 // writes the small results file and logs a failure.
 func (s *Service) observeToken(ev tokens.Event) {
 	names := []string{ev.Account}
-	if a, p := s.store.Get(ev.Account); p == nil {
-		if list, _ := s.store.List(); len(list) > 0 {
-			names = names[:0]
-			for i := range list {
-				if list[i].Name == a.Name || tokens.SameSignIn(&list[i], a) {
-					names = append(names, list[i].Name)
-				}
+	list, _ := s.store.List()
+	for i := range list {
+		if list[i].Name != ev.Account {
+			continue
+		}
+		names = names[:0]
+		for j := range list {
+			if j == i || tokens.SameSignIn(&list[j], &list[i]) {
+				names = append(names, list[j].Name)
 			}
 		}
+		break
 	}
 	for _, name := range names {
 		var p *status.Problem

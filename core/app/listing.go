@@ -73,19 +73,7 @@ func Matches(a *Account, query string) bool {
 
 // WorseFirst orders lights for a "worst first" list: red, yellow, green,
 // then grey (never checked) last.
-func WorseFirst(a, b status.Level) bool { return lightRank(a) > lightRank(b) }
-
-func lightRank(l status.Level) int {
-	switch l {
-	case status.Red:
-		return 3
-	case status.Yellow:
-		return 2
-	case status.Green:
-		return 1
-	}
-	return 0
-}
+func WorseFirst(a, b status.Level) bool { return a.Rank() > b.Rank() }
 
 // SetNote replaces the account's free-text note (searched in the list).
 func (s *Service) SetNote(name, note string) *status.Problem {

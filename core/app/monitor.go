@@ -39,7 +39,7 @@ func (s *Service) WriteEvents(results []status.Result, changed map[string]bool) 
 	}
 	defer closeLog()
 	if err := monitor.WriteEvents(w, monitor.Events(results, changed, s.lang)); err != nil {
-		return status.New(status.Red, "monitor.eventlog.open", "source", EventSource).WithDetail(err.Error()).Wrap(err)
+		return status.New(status.Red, "monitor.eventlog.write", "source", EventSource).WithDetail(err.Error()).Wrap(err)
 	}
 	return nil
 }

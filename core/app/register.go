@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,7 +88,7 @@ func (r RegisterRequest) want(name string) (appreg.Want, *status.Problem) {
 	}
 	w := appreg.Want{Name: name, Flow: flow, NativeClient: redir == account.RedirectNativeClient}
 	for _, pr := range account.Protocols {
-		if !contains(r.Off, pr) {
+		if !slices.Contains(r.Off, pr) {
 			w.Protocols = append(w.Protocols, pr)
 		}
 	}
@@ -95,15 +96,6 @@ func (r RegisterRequest) want(name string) (appreg.Want, *status.Problem) {
 		return w, status.New(status.Red, "appreg.no_protocol")
 	}
 	return w, nil
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Register signs the administrator in, creates (or finds and repairs) the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mailoauth/core/app"
+	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
 
@@ -46,17 +47,9 @@ func (a *runner) adminFlags(pa *parsed) (app.AdminOptions, int) {
 				fmt.Fprintln(a.env.Stderr, "  "+a.t("appreg.step.waiting", "elapsed", p.Elapsed.Round(time.Second).String()))
 				return
 			}
-			fmt.Fprintln(a.env.Stderr, i18nT(a, p.Step, p.Args))
+			fmt.Fprintln(a.env.Stderr, i18n.T(a.lang, p.Step, i18n.Args(p.Args)))
 		},
 	}, ExitOK
-}
-
-func i18nT(a *runner, key string, args map[string]string) string {
-	var kv []string
-	for k, v := range args {
-		kv = append(kv, k, v)
-	}
-	return a.t(key, kv...)
 }
 
 func (a *runner) register(pa *parsed) int {

@@ -22,7 +22,9 @@ const (
 	Red    Level = "red"
 )
 
-func (l Level) rank() int {
+// Rank orders the lights by how bad they are: grey 0, green 1, yellow 2,
+// red 3.
+func (l Level) Rank() int {
 	switch l {
 	case Green:
 		return 1
@@ -38,7 +40,7 @@ func (l Level) rank() int {
 func Worst(levels ...Level) Level {
 	w := Grey
 	for _, l := range levels {
-		if l.rank() > w.rank() {
+		if l.Rank() > w.Rank() {
 			w = l
 		}
 	}
