@@ -112,8 +112,9 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 		return nil, one(p)
 	}
 	tenantIn := r.Tenant
-	if tenantIn == "" && strings.Contains(r.Admin, "@") {
-		tenantIn = r.Admin[strings.LastIndexByte(r.Admin, '@')+1:]
+	if tenantIn == "" {
+		// Checked here, before the administrator signs in.
+		tenantIn = appreg.AdminTenant(r.Admin)
 	}
 	authority, tenant := "", ""
 	if tenantIn != "" {

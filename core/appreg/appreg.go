@@ -130,10 +130,20 @@ func (o *Options) tenant() string {
 	if o.Tenant != "" {
 		return o.Tenant
 	}
-	if at := strings.LastIndexByte(o.Admin, '@'); at > 0 {
-		return o.Admin[at+1:]
+	if t := AdminTenant(o.Admin); t != "" {
+		return t
 	}
 	return "organizations"
+}
+
+// AdminTenant is the tenant an administrator's login names when no tenant
+// is given: the domain after the @ ("" when there is none). Front ends
+// that check a tenant before the sign-in use it too, so both agree.
+func AdminTenant(admin string) string {
+	if at := strings.LastIndexByte(admin, '@'); at > 0 {
+		return admin[at+1:]
+	}
+	return ""
 }
 
 // microsoftLogin says whether the authority is one of Microsoft's sign-in

@@ -167,11 +167,6 @@ func (c *Client) Patch(ctx context.Context, path string, in any) error {
 	return c.Do(ctx, http.MethodPatch, path, in, nil)
 }
 
-// Delete removes an object.
-func (c *Client) Delete(ctx context.Context, path string) error {
-	return c.Do(ctx, http.MethodDelete, path, nil, nil)
-}
-
 // Filter builds "?$filter=<field> eq '<value>'" with the value quoted the
 // OData way (a ' doubled), so a display name cannot break the query.
 func Filter(field, value string) string {
