@@ -519,6 +519,14 @@ func (s *Server) syncLocked(a *application) {
 	s.id.AddApp(app)
 }
 
+// syncAppOf brings the identity platform's app of appID up to date after a
+// change to its service principal, grants or role assignments.
+func (s *Server) syncAppOf(appID string) {
+	if a := s.appByAppID(appID, true); a != nil {
+		s.syncLocked(a)
+	}
+}
+
 // syncLater runs the sync again once a replication delay has passed.
 func (s *Server) syncLater(a *application, at time.Time) {
 	d := at.Sub(s.opts.Now())
@@ -600,6 +608,23 @@ func list[T any](ctx string, v []T) map[string]any {
 	return map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#" + ctx, "value": v}
 }
 
+// filterOn reads "$filter=<field> eq '<v>'" for one of fields: the field
+// ("" without a filter) and the value. Graph refuses a clause it does not
+// support with 400 Request_UnsupportedQuery; then ok is false and the answer
+// is written.
+func (s *Server) filterOn(w http.ResponseWriter, r *http.Request, fields ...string) (field, value string, ok bool) {
+	if r.URL.Query().Get("$filter") == "" {
+		return "", "", true
+	}
+	for _, f := range fields {
+		if v, ok := filterValue(r, f); ok {
+			return f, v, true
+		}
+	}
+	s.graphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property.")
+	return "", "", false
+}
+
 // filterValue reads "$filter=<field> eq '<v>'".
 func filterValue(r *http.Request, field string) (string, bool) {
 	f := r.URL.Query().Get("$filter")
@@ -611,6 +636,17 @@ func filterValue(r *http.Request, field string) (string, bool) {
 		return "", false
 	}
 	return strings.ReplaceAll(f[len(prefix):len(f)-1], "''", "'"), true
+}
+
+// matches applies an application filter read by filterOn (none: all match).
+func matches(a *application, field, value string) bool {
+	switch field {
+	case "appId":
+		return strings.EqualFold(a.AppID, value)
+	case "displayName":
+		return a.DisplayName == value
+	}
+	return true
 }
 
 func (s *Server) auth(w http.ResponseWriter, r *http.Request) (caller, bool) {
@@ -640,9 +676,43 @@ const (
 	writeRoles  = "AppRoleAssignment.ReadWrite.All"
 )
 
+// handler is one endpoint's work; the route runs it with s.mu held.
+type handler func(w http.ResponseWriter, r *http.Request, c caller)
+
+// locked runs fn with the server's lock held.
+func (s *Server) locked(fn handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fn(w, r, c)
+	}
+}
+
+// Request bodies: a registration may be large and must be JSON (Graph
+// answers 400 otherwise); the small reference bodies are read as far as
+// they decode, as the stand-in always did.
+const (
+	registrationBody = 1 << 20
+	referenceBody    = 1 << 16
+)
+
+// decoded reads the JSON body into a fresh In before the lock is taken (a
+// slow client must not hold the others up), then runs fn with it under the
+// lock. strict answers a body that is not JSON with Graph's 400.
+func decoded[In any](s *Server, limit int64, strict bool, fn func(http.ResponseWriter, *http.Request, caller, *In)) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		var in In
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit)).Decode(&in); err != nil && strict {
+			s.graphError(w, http.StatusBadRequest, "Request_BadRequest", "Invalid JSON: "+err.Error())
+			return
+		}
+		s.locked(func(w http.ResponseWriter, r *http.Request, c caller) { fn(w, r, c, &in) })(w, r, c)
+	}
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, need []string, fn func(http.ResponseWriter, *http.Request, caller)) {
+	h := func(pattern string, need []string, fn handler) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.requests = append(s.requests, r.Method+" "+r.URL.Path)
@@ -669,21 +739,21 @@ func (s *Server) routes() http.Handler {
 	}
 	read := []string{readApps, writeApps, readDir, "Directory.ReadWrite.All"}
 	write := []string{writeApps, "Directory.ReadWrite.All"}
-	h("GET /v1.0/applications", read, s.listApps)
-	h("GET /v1.0/applications/{id}", read, s.getApp)
-	h("POST /v1.0/applications", write, s.createApp)
-	h("PATCH /v1.0/applications/{id}", write, s.patchApp)
-	h("POST /v1.0/applications/{id}/addPassword", write, s.addPassword)
-	h("GET /v1.0/servicePrincipals", read, s.listSPs)
-	h("POST /v1.0/servicePrincipals", write, s.createSP)
-	h("PATCH /v1.0/servicePrincipals/{id}", write, s.patchSP)
-	h("GET /v1.0/servicePrincipals/{id}/appRoleAssignments", append([]string{writeRoles}, read...), s.listAssignments)
-	h("POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo", []string{writeRoles}, s.assign)
-	h("GET /v1.0/oauth2PermissionGrants", []string{readGrants, writeGrants, readDir, "Directory.ReadWrite.All"}, s.listGrants)
-	h("POST /v1.0/oauth2PermissionGrants", []string{writeGrants}, s.createGrant)
-	h("PATCH /v1.0/oauth2PermissionGrants/{id}", []string{writeGrants}, s.patchGrant)
-	h("GET /v1.0/directory/deletedItems/microsoft.graph.application", read, s.listDeleted)
-	h("POST /v1.0/directory/deletedItems/{id}/restore", write, s.restore)
+	h("GET /v1.0/applications", read, s.locked(s.listApps))
+	h("GET /v1.0/applications/{id}", read, s.locked(s.getApp))
+	h("POST /v1.0/applications", write, decoded(s, registrationBody, true, s.createApp))
+	h("PATCH /v1.0/applications/{id}", write, decoded(s, registrationBody, true, s.patchApp))
+	h("POST /v1.0/applications/{id}/addPassword", write, decoded(s, referenceBody, false, s.addPassword))
+	h("GET /v1.0/servicePrincipals", read, s.locked(s.listSPs))
+	h("POST /v1.0/servicePrincipals", write, decoded(s, referenceBody, false, s.createSP))
+	h("PATCH /v1.0/servicePrincipals/{id}", write, decoded(s, referenceBody, false, s.patchSP))
+	h("GET /v1.0/servicePrincipals/{id}/appRoleAssignments", append([]string{writeRoles}, read...), s.locked(s.listAssignments))
+	h("POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo", []string{writeRoles}, decoded(s, referenceBody, false, s.assign))
+	h("GET /v1.0/oauth2PermissionGrants", []string{readGrants, writeGrants, readDir, "Directory.ReadWrite.All"}, s.locked(s.listGrants))
+	h("POST /v1.0/oauth2PermissionGrants", []string{writeGrants}, decoded(s, referenceBody, false, s.createGrant))
+	h("PATCH /v1.0/oauth2PermissionGrants/{id}", []string{writeGrants}, decoded(s, referenceBody, false, s.patchGrant))
+	h("GET /v1.0/directory/deletedItems/microsoft.graph.application", read, s.locked(s.listDeleted))
+	h("POST /v1.0/directory/deletedItems/{id}/restore", write, s.locked(s.restore))
 	mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
 		s.graphError(w, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+strings.TrimPrefix(r.URL.Path, "/v1.0/")+"'.")
 	})
@@ -691,20 +761,15 @@ func (s *Server) routes() http.Handler {
 }
 
 func (s *Server) listApps(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*application
-	appID, byApp := filterValue(r, "appId")
-	name, byName := filterValue(r, "displayName")
-	if r.URL.Query().Get("$filter") != "" && !byApp && !byName {
-		s.graphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property.")
+	field, v, ok := s.filterOn(w, r, "appId", "displayName")
+	if !ok {
 		return
 	}
+	var out []*application
 	for _, a := range s.apps {
-		if !s.isVisible(a.visible) || byApp && !strings.EqualFold(a.AppID, appID) || byName && a.DisplayName != name {
-			continue
+		if s.isVisible(a.visible) && matches(a, field, v) {
+			out = append(out, a)
 		}
-		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedDateTime.Before(out[j].CreatedDateTime) })
 	writeJSON(w, http.StatusOK, list("applications", out))
@@ -724,8 +789,6 @@ func (s *Server) appFromPath(r *http.Request) (*application, string) {
 }
 
 func (s *Server) getApp(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	a, id := s.appFromPath(r)
 	if a == nil {
 		s.notFound(w, id)
@@ -734,12 +797,7 @@ func (s *Server) getApp(w http.ResponseWriter, r *http.Request, _ caller) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
-	var in application
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil {
-		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", "Invalid JSON: "+err.Error())
-		return
-	}
+func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller, in *application) {
 	if strings.TrimSpace(in.DisplayName) == "" {
 		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", "Property 'displayName' is required.")
 		return
@@ -747,8 +805,6 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
 	if in.SignInAudience == "" {
 		in.SignInAudience = "AzureADandPersonalMicrosoftAccount"
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if msg := s.checkAccess(in.RequiredResourceAccess); msg != "" {
 		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", msg)
 		return
@@ -782,14 +838,7 @@ func (s *Server) checkAccess(rrs []requiredResource) string {
 
 func (s *Server) mayChange(a *application, c caller) bool { return c.admin() || a.owner == c.user }
 
-func (s *Server) patchApp(w http.ResponseWriter, r *http.Request, c caller) {
-	var in map[string]json.RawMessage
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil {
-		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", "Invalid JSON: "+err.Error())
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Server) patchApp(w http.ResponseWriter, r *http.Request, c caller, in *map[string]json.RawMessage) {
 	a, id := s.appFromPath(r)
 	if a == nil {
 		s.notFound(w, id)
@@ -800,7 +849,7 @@ func (s *Server) patchApp(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	upd := *a
-	for k, v := range in {
+	for k, v := range *in {
 		var err error
 		switch k {
 		case "displayName":
@@ -835,16 +884,14 @@ func (s *Server) patchApp(w http.ResponseWriter, r *http.Request, c caller) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, c caller) {
-	var in struct {
-		PasswordCredential struct {
-			DisplayName string     `json:"displayName"`
-			EndDateTime *time.Time `json:"endDateTime"`
-		} `json:"passwordCredential"`
-	}
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+type addPasswordIn struct {
+	PasswordCredential struct {
+		DisplayName string     `json:"displayName"`
+		EndDateTime *time.Time `json:"endDateTime"`
+	} `json:"passwordCredential"`
+}
+
+func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, c caller, in *addPasswordIn) {
 	a, id := s.appFromPath(r)
 	if a == nil {
 		s.notFound(w, id)
@@ -879,29 +926,24 @@ func randSecret() string {
 }
 
 func (s *Server) listSPs(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	appID, byApp := filterValue(r, "appId")
-	if r.URL.Query().Get("$filter") != "" && !byApp {
-		s.graphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property.")
+	field, appID, ok := s.filterOn(w, r, "appId")
+	if !ok {
 		return
 	}
 	var out []*servicePrincipal
 	for _, sp := range s.sps {
-		if s.isVisible(sp.visible) && (!byApp || strings.EqualFold(sp.AppID, appID)) {
+		if s.isVisible(sp.visible) && (field == "" || strings.EqualFold(sp.AppID, appID)) {
 			out = append(out, sp)
 		}
 	}
 	writeJSON(w, http.StatusOK, list("servicePrincipals", out))
 }
 
-func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller) {
-	var in struct {
-		AppID string `json:"appId"`
-	}
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+type createSPIn struct {
+	AppID string `json:"appId"`
+}
+
+func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller, in *createSPIn) {
 	a := s.appByAppID(in.AppID, false)
 	if a == nil {
 		// What Entra answers while the new application has not replicated.
@@ -927,7 +969,12 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller) {
 }
 
 func (s *Server) spFromPath(w http.ResponseWriter, r *http.Request) *servicePrincipal {
-	id := r.PathValue("id")
+	return s.liveSP(w, r.PathValue("id"))
+}
+
+// liveSP is the service principal with this object ID once replication
+// shows it; else Graph's 404 is written and it is nil.
+func (s *Server) liveSP(w http.ResponseWriter, id string) *servicePrincipal {
 	sp := s.sps[id]
 	if sp == nil || !s.isVisible(sp.visible) {
 		s.notFound(w, id)
@@ -936,13 +983,11 @@ func (s *Server) spFromPath(w http.ResponseWriter, r *http.Request) *servicePrin
 	return sp
 }
 
-func (s *Server) patchSP(w http.ResponseWriter, r *http.Request, c caller) {
-	var in struct {
-		AccountEnabled *bool `json:"accountEnabled"`
-	}
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+type patchSPIn struct {
+	AccountEnabled *bool `json:"accountEnabled"`
+}
+
+func (s *Server) patchSP(w http.ResponseWriter, r *http.Request, c caller, in *patchSPIn) {
 	sp := s.spFromPath(w, r)
 	if sp == nil {
 		return
@@ -960,8 +1005,6 @@ func (s *Server) patchSP(w http.ResponseWriter, r *http.Request, c caller) {
 }
 
 func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	sp := s.spFromPath(w, r)
 	if sp == nil {
 		return
@@ -975,11 +1018,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, _ calle
 	writeJSON(w, http.StatusOK, list("appRoleAssignments", out))
 }
 
-func (s *Server) assign(w http.ResponseWriter, r *http.Request, c caller) {
-	var in assignment
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, c caller, in *assignment) {
 	res := s.spFromPath(w, r)
 	if res == nil {
 		return
@@ -990,9 +1029,8 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, c caller) {
 		s.denied(w)
 		return
 	}
-	principal := s.sps[in.PrincipalID]
-	if principal == nil || !s.isVisible(principal.visible) {
-		s.notFound(w, in.PrincipalID)
+	principal := s.liveSP(w, in.PrincipalID)
+	if principal == nil {
 		return
 	}
 	if res.roleName(in.AppRoleID) == "" || in.ResourceID != res.ID {
@@ -1008,43 +1046,34 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, c caller) {
 	as := &assignment{ID: newID(), AppRoleID: in.AppRoleID, PrincipalID: principal.ID, PrincipalDisplayName: principal.DisplayName,
 		PrincipalType: "ServicePrincipal", ResourceID: res.ID, ResourceDisplayName: res.DisplayName, CreatedDateTime: s.opts.Now()}
 	s.assignments[as.ID] = as
-	if a := s.appByAppID(principal.AppID, true); a != nil {
-		s.syncLocked(a)
-	}
+	s.syncAppOf(principal.AppID)
 	writeJSON(w, http.StatusCreated, as)
 }
 
 func (s *Server) listGrants(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clientID, byClient := filterValue(r, "clientId")
-	if r.URL.Query().Get("$filter") != "" && !byClient {
-		s.graphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property.")
+	field, clientID, ok := s.filterOn(w, r, "clientId")
+	if !ok {
 		return
 	}
 	var out []*grant
 	for _, g := range s.grants {
-		if !byClient || g.ClientID == clientID {
+		if field == "" || g.ClientID == clientID {
 			out = append(out, g)
 		}
 	}
 	writeJSON(w, http.StatusOK, list("oauth2PermissionGrants", out))
 }
 
-func (s *Server) createGrant(w http.ResponseWriter, r *http.Request, c caller) {
-	var in grant
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Server) createGrant(w http.ResponseWriter, r *http.Request, c caller, in *grant) {
 	if in.ConsentType == "AllPrincipals" && !c.admin() {
 		s.denied(w)
 		return
 	}
-	client, res := s.sps[in.ClientID], s.sps[in.ResourceID]
-	if client == nil || !s.isVisible(client.visible) {
-		s.notFound(w, in.ClientID)
+	client := s.liveSP(w, in.ClientID)
+	if client == nil {
 		return
 	}
+	res := s.sps[in.ResourceID]
 	if res == nil {
 		s.notFound(w, in.ResourceID)
 		return
@@ -1064,9 +1093,7 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request, c caller) {
 	g := &grant{ID: randGrantID(), ClientID: in.ClientID, ConsentType: in.ConsentType, PrincipalID: in.PrincipalID,
 		ResourceID: in.ResourceID, Scope: in.Scope}
 	s.grants[g.ID] = g
-	if a := s.appByAppID(client.AppID, true); a != nil {
-		s.syncLocked(a)
-	}
+	s.syncAppOf(client.AppID)
 	writeJSON(w, http.StatusCreated, g)
 }
 
@@ -1086,13 +1113,11 @@ func randGrantID() string {
 	return strings.NewReplacer("+", "-", "/", "_").Replace(fmt.Sprintf("%x", b))[:44]
 }
 
-func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request, c caller) {
-	var in struct {
-		Scope string `json:"scope"`
-	}
-	json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+type patchGrantIn struct {
+	Scope string `json:"scope"`
+}
+
+func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request, c caller, in *patchGrantIn) {
 	g := s.grants[r.PathValue("id")]
 	if g == nil {
 		s.notFound(w, r.PathValue("id"))
@@ -1104,24 +1129,25 @@ func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	g.Scope = in.Scope
 	if client := s.sps[g.ClientID]; client != nil {
-		if a := s.appByAppID(client.AppID, true); a != nil {
-			s.syncLocked(a)
-		}
+		s.syncAppOf(client.AppID)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) listDeleted(w http.ResponseWriter, r *http.Request, _ caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	appID, byApp := filterValue(r, "appId")
-	name, byName := filterValue(r, "displayName")
+	// The deleted items take any filter, as they always did here.
+	field, v := "", ""
+	for _, f := range []string{"appId", "displayName"} {
+		if x, ok := filterValue(r, f); ok {
+			field, v = f, x
+			break
+		}
+	}
 	var out []*application
 	for _, a := range s.deleted {
-		if byApp && !strings.EqualFold(a.AppID, appID) || byName && a.DisplayName != name {
-			continue
+		if matches(a, field, v) {
+			out = append(out, a)
 		}
-		out = append(out, a)
 	}
 	writeJSON(w, http.StatusOK, list("directoryObjects", out))
 }
@@ -1129,8 +1155,6 @@ func (s *Server) listDeleted(w http.ResponseWriter, r *http.Request, _ caller) {
 // restore brings an application back from the deleted items (Entra keeps
 // them 30 days) with its client ID; its service principal stays gone.
 func (s *Server) restore(w http.ResponseWriter, r *http.Request, c caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	id := r.PathValue("id")
 	a := s.deleted[id]
 	if a == nil {
