@@ -30,12 +30,6 @@ func (z *Wizard) registerBox() fyne.CanvasObject {
 
 func (z *Wizard) register() {
 	flow := wizardFlows[max(z.flow.SelectedIndex(), 0)]
-	if flow == app.FlowApp {
-		// An app-only registration makes a client secret, which belongs in
-		// an account's keyring entry: the command line does that in one go.
-		z.regStatus.SetText(z.t("ui.wiz.register_app_only"))
-		return
-	}
 	z.regBtn.Disable()
 	z.regStatus.SetText(z.t("ui.wiz.register_signin"))
 	ctx, cancel := context.WithCancel(z.ctx)
@@ -57,6 +51,14 @@ func (z *Wizard) register() {
 		},
 		Tenant: given,
 		Flow:   string(flow),
+		// App-only: the new client secret waits in the service's memory
+		// for the account the mailbox step adds, and goes into its keyring
+		// entry then; the wizard never holds it.
+		HoldSecret: flow == app.FlowApp,
+	}
+	if flow == app.FlowApp && z.heldClient != "" && strings.EqualFold(z.clientID.Text, z.heldClient) {
+		// Run again: the same registration, whose secret is held already.
+		req.ClientID = z.heldClient
 	}
 	z.running.Add(1)
 	go func() {
@@ -82,9 +84,44 @@ func (z *Wizard) register() {
 			if res.Created {
 				key = "ui.wiz.register_created"
 			}
-			z.regStatus.SetText(z.t(key, "name", res.Name, "client", res.ClientID))
+			text := z.t(key, "name", res.Name, "client", res.ClientID)
+			z.heldClient = ""
+			if res.SecretHeld {
+				z.heldClient = res.ClientID
+				text += "\n" + z.t("ui.appreg.secret_held")
+			}
+			z.regStatus.SetText(text)
+			z.showHeldSecret()
 		})
 	}()
+}
+
+// secretHeld: the registration made in this wizard holds a client secret
+// for the app in the client ID field, so none needs to be typed.
+func (z *Wizard) secretHeld() bool {
+	return z.heldClient != "" && strings.EqualFold(strings.TrimSpace(z.clientID.Text), z.heldClient)
+}
+
+// heldSecretNote stands under the client secret field: it says that the
+// secret was created and where it goes, without showing it.
+func (z *Wizard) heldSecretNote() fyne.CanvasObject {
+	if z.heldNote == nil {
+		z.heldNote = widgetText(z.t("ui.appreg.secret_held"))
+		z.heldNote.Importance = widget.SuccessImportance
+	}
+	z.showHeldSecret()
+	return z.heldNote
+}
+
+func (z *Wizard) showHeldSecret() {
+	if z.heldNote == nil {
+		return
+	}
+	if z.secretHeld() {
+		z.heldNote.Show()
+	} else {
+		z.heldNote.Hide()
+	}
 }
 
 // typedCodeBox is where the user types the code Microsoft's page shows when

@@ -69,6 +69,10 @@ type Wizard struct {
 	regAdmin  *widget.Entry
 	regBtn    *widget.Button
 	regStatus *widget.Label
+	// heldClient is the app-only registration made here whose client
+	// secret the service holds for the account; heldNote says so.
+	heldClient string
+	heldNote   *widget.Label
 }
 
 func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }
@@ -278,6 +282,7 @@ func (z *Wizard) show(step int) {
 		z.body.Add(z.field(z.t("ui.wiz.client_id"), z.clientID, "client_id"))
 		z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
 		z.body.Add(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
+		z.body.Add(z.heldSecretNote())
 		if !z.editing {
 			z.body.Add(z.registerBox())
 		}
@@ -506,7 +511,7 @@ func (z *Wizard) input() app.Input {
 func (z *Wizard) onNext() {
 	switch z.step {
 	case 1:
-		probs := app.ValidateApp(z.input(), z.secret.Text != "" || z.editing && z.hadSecret)
+		probs := app.ValidateApp(z.input(), z.secret.Text != "" || z.editing && z.hadSecret || z.secretHeld())
 		z.setErrs(probs)
 		if len(probs) > 0 {
 			return

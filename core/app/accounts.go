@@ -37,10 +37,22 @@ type Saved struct {
 // if the keyring refuses it, the account is taken out again so nothing
 // half-made is left behind.
 func (s *Service) Add(ctx context.Context, in Input, clientSecret string) (*Saved, []*status.Problem) {
+	sv, probs := s.add(ctx, in, clientSecret)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	s.forget(sv.Account.Tenant, sv.Account.ClientID)
+	return sv, nil
+}
+
+// add is Add without forgetting the registration held for the account, so
+// AddMailboxes can give it to each of its accounts.
+func (s *Service) add(ctx context.Context, in Input, clientSecret string) (*Saved, []*status.Problem) {
 	a, sv, probs := s.build(ctx, in)
 	if len(probs) > 0 {
 		return nil, probs
 	}
+	clientSecret, _ = s.useHeld(a, clientSecret)
 	a.HasClientSecret = clientSecret != ""
 	if p := needsSecret(a); p != nil {
 		return nil, []*status.Problem{p}
@@ -71,12 +83,13 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
 	a.KeepFrom(old)
 	// The secret's end is known only for the secret it was recorded with.
 	if clientSecret == "" {
 		a.ClientSecretExpires = old.ClientSecretExpires
 	}
+	clientSecret, held := s.useHeld(a, clientSecret)
+	a.HasClientSecret = old.HasClientSecret || clientSecret != ""
 	if p := needsSecret(a); p != nil {
 		return nil, []*status.Problem{p}
 	}
@@ -94,6 +107,9 @@ func (s *Service) Update(ctx context.Context, in Input, clientSecret string) (*S
 	// New settings may need new permissions: the kept access token goes.
 	if err := s.tokens.SettingsChanged(ctx, a); err != nil {
 		s.log.Printf("could not drop the access token of %s: %s", a.Name, problemOf(err).Error())
+	}
+	if held {
+		s.forget(a.Tenant, a.ClientID)
 	}
 	s.log.Printf("account updated: %s", a.Name)
 	return sv, nil

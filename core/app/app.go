@@ -101,6 +101,7 @@ type Service struct {
 
 	mu      sync.Mutex
 	suggest Input // values to prefill the wizard with (the demo's sandbox)
+	held    map[string]heldApp
 	closers []func()
 }
 

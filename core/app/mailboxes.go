@@ -67,7 +67,9 @@ func (s *Service) AddMailboxes(ctx context.Context, in Input, mailboxes []string
 	}
 	var out []*Saved
 	for _, x := range inputs {
-		sv, probs := s.Add(ctx, x, clientSecret)
+		// Each account gets the registration held for them all; it is
+		// forgotten only once all are stored.
+		sv, probs := s.add(ctx, x, clientSecret)
 		if len(probs) > 0 {
 			for _, done := range out {
 				if p := s.Remove(ctx, done.Account.Name); p != nil {
@@ -78,5 +80,6 @@ func (s *Service) AddMailboxes(ctx context.Context, in Input, mailboxes []string
 		}
 		out = append(out, sv)
 	}
+	s.forget(out[0].Account.Tenant, out[0].Account.ClientID)
 	return out, nil
 }

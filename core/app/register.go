@@ -60,8 +60,14 @@ type RegisterRequest struct {
 	ConfirmReuse func(name, clientID string) bool
 	// Account, if its Name is set, is created (or updated) with the new
 	// tenant and client ID; Login, Mailbox and servers as for Add. App-only
-	// needs it: the client secret goes straight into its keyring entry.
+	// needs it, or HoldSecret: the client secret goes straight into its
+	// keyring entry.
 	Account Input
+	// HoldSecret lets an app-only registration go without Account: its
+	// client secret is held in memory until Add, AddMailboxes or Update
+	// saves an account with the new tenant and client ID (the wizard adds
+	// the account only at its mailbox step).
+	HoldSecret bool
 }
 
 // Registered is what Register made.
@@ -75,6 +81,9 @@ type Registered struct {
 	// PowerShell with the real service principal's object ID: Exchange's
 	// side has no Graph API and needs an Exchange administrator.
 	ExchangeScript string
+	// SecretHeld: a client secret waits in memory for the account with
+	// this tenant and client ID (HoldSecret); none needs to be typed.
+	SecretHeld bool
 }
 
 func (r RegisterRequest) want(name string) (appreg.Want, *status.Problem) {
@@ -123,7 +132,8 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 		}
 	}
 	acctName := strings.TrimSpace(r.Account.Name)
-	if w.Flow == account.FlowApp && acctName == "" {
+	hold := w.Flow == account.FlowApp && acctName == "" && r.HoldSecret
+	if w.Flow == account.FlowApp && acctName == "" && !hold {
 		return nil, one(status.New(status.Red, "appreg.secret_nowhere"))
 	}
 	var existing *Account
@@ -145,7 +155,7 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 	// administrator signs in: taking it for "none" would add a client
 	// secret in Entra that could not be stored, on every try.
 	needSecret := false
-	if w.Flow == account.FlowApp {
+	if w.Flow == account.FlowApp && !hold {
 		_, err := s.secrets.Get(ctx, secret.ClientSecretKey(acctName))
 		switch {
 		case secret.IsNotFound(err):
@@ -166,7 +176,18 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 		eo.ConfirmReuse = func(f appreg.Found) bool { return r.ConfirmReuse(f.Name, f.ClientID) }
 	}
 	secretStored := false
-	if w.Flow == account.FlowApp {
+	var heldSecret string
+	switch {
+	case hold:
+		// Only a secret held from an earlier run of this registration
+		// spares a new one: the one in Entra cannot be read back.
+		_, had := s.heldFor(sess.TenantID, eo.ClientID)
+		eo.NeedSecret = eo.ClientID == "" || !had
+		eo.SaveSecret = func(_ context.Context, v string, _ time.Time) error {
+			heldSecret = v
+			return nil
+		}
+	case w.Flow == account.FlowApp:
 		eo.NeedSecret = needSecret
 		eo.SaveSecret = func(ctx context.Context, v string, _ time.Time) error {
 			if err := s.secrets.Set(ctx, secret.ClientSecretKey(acctName), v); err != nil {
@@ -183,6 +204,10 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 	s.log.Printf("app registration %s (%s) in %s: created=%v repaired=%v", res.Name, res.ClientID, res.TenantID, res.Created, res.Repaired)
 	out := &Registered{Name: res.Name, TenantID: res.TenantID, ClientID: res.ClientID, ServicePrincipalID: res.ServicePrincipalID,
 		Created: res.Created, Restored: res.Restored, Repaired: res.Repaired, SecretExpires: res.SecretExpires}
+	if hold {
+		s.hold(res.TenantID, res.ClientID, heldSecret, res.ServicePrincipalID, res.SecretExpires)
+		_, out.SecretHeld = s.heldFor(res.TenantID, res.ClientID)
+	}
 	if acctName == "" {
 		return out, nil
 	}
