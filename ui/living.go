@@ -34,6 +34,7 @@ func newLiving(u *Accounts, a fyne.App, w fyne.Window, desk Desktop, set app.Set
 		u.refilter()
 	}
 	u.onSettings = lv.reload
+	u.onChange = lv.tray.changed
 	w.SetCloseIntercept(lv.closeWindow)
 	return lv
 }
@@ -61,7 +62,7 @@ func (lv *living) startWatching(svc *app.Service) {
 				}
 			})
 		},
-		OnChange: func(c app.Change) { u.do(func() { lv.tray.changed(c) }) },
+		OnChange: u.changed,
 		OnProblem: func(p *status.Problem) {
 			u.do(func() { u.status.SetText(p.Message(u.lang)) })
 		},

@@ -45,6 +45,9 @@ type Accounts struct {
 	// onLight is told the tray's light (the worst unmuted) when it may
 	// have changed.
 	onLight func(status.Level)
+	// onChange is told, on the UI goroutine, every changed light of any
+	// check — started here or by the watcher (the tray notifies).
+	onChange func(app.Change)
 	// onSettings is told when the settings were saved (the watcher and the
 	// tray follow them).
 	onSettings func()
@@ -311,7 +314,7 @@ func (u *Accounts) check(names []string) {
 	go func() {
 		defer u.running.Done()
 		defer cancel()
-		_, p := u.svc.Check(ctx, names, app.CheckOptions{}, u.deliver)
+		_, p := u.svc.Check(ctx, names, app.CheckOptions{OnChange: u.changed}, u.deliver)
 		u.checksMu.Lock()
 		delete(u.checks, id)
 		idle := len(u.checks) == 0
@@ -332,6 +335,18 @@ func (u *Accounts) check(names []string) {
 			u.Reload()
 		})
 	}()
+}
+
+// changed hands a changed light from a check's goroutine (a check started
+// here, or the watcher's) to the tray on the UI goroutine. The results store
+// reports each change once, to whichever run recorded it first, so a manual
+// check and the watcher overlapping do not notify twice.
+func (u *Accounts) changed(c app.Change) {
+	u.do(func() {
+		if u.onChange != nil {
+			u.onChange(c)
+		}
+	})
 }
 
 // show puts one result on its account: its row, the detail if selected,

@@ -22,6 +22,12 @@ type CheckOptions struct {
 	// Changed, if set, gets the accounts whose light changed with this run
 	// (nil when the results could not be kept), for WriteEvents.
 	Changed func(map[string]bool)
+	// OnChange, if set, gets every changed light of this run once the
+	// results are kept — the same events, by the same rule, as
+	// WatchOptions.OnChange: Change.Notify() says whether one deserves a
+	// desktop notification. A change the watcher (or another process)
+	// recorded first is not reported again here.
+	OnChange func(Change)
 }
 
 // Check checks every enabled protocol of the named accounts (all when none
@@ -45,14 +51,26 @@ func (s *Service) Check(ctx context.Context, names []string, o CheckOptions, rep
 	results := s.run(ctx, chosen, busy, o, report)
 	// The last results last: the window shows them at start, `watch`
 	// compares against them.
-	changes, p := s.results.Record(results)
+	changes, p := s.results.Record(results, chosen...)
 	if p != nil {
 		s.log.Printf("could not keep the results: %s", p.Error())
+	}
+	for _, c := range changes {
+		s.changed("check", c, o.OnChange)
 	}
 	if o.Changed != nil {
 		o.Changed(changedAccounts(changes, p))
 	}
 	return results, nil
+}
+
+// changed logs a changed light and hands it on: one path for the changes of
+// Check and of the watcher.
+func (s *Service) changed(who string, c Change, on func(Change)) {
+	s.log.Printf("%s %s: %s -> %s (%s)", who, c.Account, c.Old, c.New, c.Kind)
+	if on != nil {
+		on(c)
+	}
 }
 
 // run checks the accounts (whose run locks the caller holds; busy ones get

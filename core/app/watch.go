@@ -108,14 +108,9 @@ func (s *Service) Watch(o WatchOptions) (*Watcher, *status.Problem) {
 		Check: func(ctx context.Context, a *Account) []status.Result {
 			return s.run(ctx, []Account{*a}, nil, CheckOptions{Timeout: o.Timeout}, nil)
 		},
-		TryLock: s.store.TryLockRun,
-		Results: s.results,
-		OnChange: func(c Change) {
-			s.log.Printf("watch %s: %s -> %s (%s)", c.Account, c.Old, c.New, c.Kind)
-			if onChange != nil {
-				onChange(c)
-			}
-		},
+		TryLock:   s.store.TryLockRun,
+		Results:   s.results,
+		OnChange:  func(c Change) { s.changed("watch", c, onChange) },
 		OnResults: o.OnResults,
 		OnSkip:    o.OnSkip,
 		OnProblem: o.OnProblem,

@@ -124,8 +124,8 @@ type Change struct {
 	Kind     Kind
 	Problem  *Problem // the new worst problem; nil when green
 	At       time.Time
-	// Muted is filled in by callers that know the account (the watcher): a
-	// muted account never notifies.
+	// Muted is filled in by Record from the accounts it is given: a muted
+	// account never notifies.
 	Muted bool
 }
 
@@ -249,9 +249,17 @@ func notRun(p *status.Problem) bool {
 
 // Record keeps the results of a run (any number of accounts, each with its
 // protocols' results as mailcheck.Run returns them) and returns the
-// accounts whose overall light changed, in the order the results came. An
-// account whose run was cancelled or never started is left as it was.
-func (s *Store) Record(rs []status.Result) ([]Change, *status.Problem) {
+// accounts whose overall light changed, in the order the results came, with
+// Muted taken from accts (the accounts checked). An account whose run was
+// cancelled or never started is left as it was. The change is computed under
+// the store's lock, so when a manual check and the watcher (or another
+// process) record the same new light, only the first one gets the change:
+// this is what keeps a notification to once per change.
+func (s *Store) Record(rs []status.Result, accts ...account.Account) ([]Change, *status.Problem) {
+	muted := map[string]bool{}
+	for i := range accts {
+		muted[accts[i].Name] = accts[i].Muted
+	}
 	type acc struct {
 		list []status.Result
 		skip bool
@@ -309,7 +317,7 @@ func (s *Store) Record(rs []status.Result) ([]Change, *status.Problem) {
 						kind = Worse
 					}
 				}
-				changes = append(changes, Change{Account: name, Old: oldLight, New: e.Level, Kind: kind, Problem: e.Problem, At: now})
+				changes = append(changes, Change{Account: name, Old: oldLight, New: e.Level, Kind: kind, Problem: e.Problem, At: now, Muted: muted[name]})
 			}
 			if e.Level == status.Red {
 				if e.RedSince.IsZero() {

@@ -90,9 +90,15 @@ func TestRecordChangesAndRedSince(t *testing.T) {
 	if len(ch) != 1 || ch[0].Kind != Better || ch[0].Notify() || !e.RedSince.IsZero() || e.Before != status.Red {
 		t.Fatalf("better: %+v %+v", ch, e)
 	}
-	// Muted: a worse light does not notify.
+	// Muted: a worse light does not notify; Record marks it from the
+	// accounts it is given (the manual check and the watcher alike).
 	if (Change{Kind: Worse, Muted: true}).Notify() {
 		t.Error("a muted change notifies")
+	}
+	ch, _ = s.Record(run("a", map[string]status.Level{"imap": status.Red}, map[string]*status.Problem{"imap": bad}),
+		account.Account{Name: "other"}, account.Account{Name: "a", Muted: true})
+	if len(ch) != 1 || ch[0].Kind != Worse || !ch[0].Muted || ch[0].Notify() {
+		t.Fatalf("muted worse: %+v", ch)
 	}
 }
 

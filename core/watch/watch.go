@@ -390,7 +390,7 @@ func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
 	var changes []results.Change
 	if w.opt.Results != nil {
 		var p *status.Problem
-		changes, p = w.opt.Results.Record(rs)
+		changes, p = w.opt.Results.Record(rs, *a)
 		if p != nil && w.opt.OnProblem != nil {
 			w.opt.OnProblem(p)
 		}
@@ -399,7 +399,6 @@ func (w *Watcher) runOne(ctx context.Context, a *account.Account) {
 		w.opt.OnResults(a.Name, rs)
 	}
 	for _, c := range changes {
-		c.Muted = a.Muted
 		if w.opt.OnChange != nil {
 			w.opt.OnChange(c)
 		}
