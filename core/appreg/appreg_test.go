@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"mailoauth/core/account"
+	mgraph "mailoauth/core/graph"
 	"mailoauth/core/i18n"
 	"mailoauth/core/oauth"
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/graph"
+	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/status"
 )
 
@@ -226,8 +228,50 @@ func TestReplicationDelaySurvived(t *testing.T) {
 	if !rec.waited() {
 		t.Error("no waiting step reported")
 	}
-	if _, ok := sb.Identity.LookupApp(res.ClientID); !ok {
-		t.Error("sign-in servers do not know the app when Ensure returns")
+	if app, ok := sb.Identity.LookupApp(res.ClientID); !ok || app.NoServicePrincipal {
+		t.Errorf("sign-in servers do not know the app (or its service principal) when Ensure returns: %v %+v", ok, app)
+	}
+}
+
+// Right after creation Graph refuses the service principal of an app it
+// does not see yet with a 403 to a caller who may not consent for others
+// ("… backing application … must in the local tenant"): that is the wait,
+// not the missing role — the role message comes where the role is missing,
+// at the organisation-wide consent.
+func TestReplicationDelayNonAdminWaitsForTheServicePrincipal(t *testing.T) {
+	sb := startSandbox(t)
+	sb.Graph.SetReplicationDelay(700 * time.Millisecond)
+	rec := &recorder{}
+	s := signIn(t, options(sb, "anna@contoso.example", rec), Write)
+	_, p := s.Ensure(context.Background(), delegated, EnsureOptions{})
+	if p == nil || p.Code != "appreg.denied.consent" {
+		t.Fatalf("problem: %+v", p)
+	}
+	if !rec.waited() {
+		t.Error("no waiting step reported")
+	}
+}
+
+// App-only: while the new service principal has not reached the sign-in
+// servers, client credentials answer AADSTS7000229 (the app is known, its
+// service principal not): Ensure waits that out as it waits out 700016.
+func TestAppOnlyWaitsOutMissingServicePrincipalAtSignIn(t *testing.T) {
+	sb := startSandbox(t)
+	rec := &recorder{}
+	s := signIn(t, options(sb, "admin@contoso.example", rec), WriteAppOnly)
+	sb.Identity.SetFault(identity.Fault{Endpoint: "token", AADSTS: 7000229, HTTPStatus: http.StatusUnauthorized, Times: 2})
+	w := Want{Name: "mailoauth-app", Flow: account.FlowApp, Protocols: account.Protocols}
+	if _, p := s.Ensure(context.Background(), w, EnsureOptions{SaveSecret: func(context.Context, string, time.Time) error { return nil }}); p != nil {
+		t.Fatalf("create: %v", p)
+	}
+	waited := 0
+	for _, p := range rec.steps {
+		if p.Step == "appreg.step.wait_sign_in" && p.Waiting {
+			waited++
+		}
+	}
+	if waited != 2 {
+		t.Errorf("waited %d times for the sign-in servers, want 2", waited)
 	}
 }
 
@@ -364,5 +408,28 @@ func TestThrottlingWaitedOut(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d throttled steps shown, want 2", n)
+	}
+}
+
+// The replication shapes Graph answers with (see replicating), and look-alikes
+// that are real faults.
+func TestReplicatingShapes(t *testing.T) {
+	for _, tc := range []struct {
+		status  int
+		code    string
+		message string
+		want    bool
+	}{
+		{404, mgraph.CodeNotFound, "Resource 'x' does not exist or one of its queried reference-property objects are not present.", true},
+		{404, "ResourceNotFound", "Resource not found.", true},
+		{400, "Request_BadRequest", "The appId 'x' of the service principal does not reference a valid application object.", true},
+		{400, "Request_BadRequest", "Invalid value specified for property 'web' of resource 'Application'.", false},
+		{403, "Authorization_RequestDenied", "When using this permission, the backing application of the service principal being created must in the local tenant", true},
+		{403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", false},
+	} {
+		err := &mgraph.Error{HTTPStatus: tc.status, Code: tc.code, Message: tc.message}
+		if got := replicating(err); got != tc.want {
+			t.Errorf("%d %s %q: replicating %v, want %v", tc.status, tc.code, tc.message, got, tc.want)
+		}
 	}
 }

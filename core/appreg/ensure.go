@@ -2,6 +2,7 @@ package appreg
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -361,6 +362,28 @@ func (s *Session) ensureSecret(ctx context.Context, app *Application, eo EnsureO
 	return nil
 }
 
+// The answers Graph gives while a new object has not reached every
+// directory replica. They are the ones manicminer/hamilton — the Graph SDK
+// of hashicorp/terraform-provider-azuread — retries on
+// (msgraph/serviceprincipals.go, odata/odata.go):
+//   - any 404 (RetryOn404ConsistencyFailureFunc): "Resource '…' does not
+//     exist or one of its queried reference-property objects are not
+//     present", whatever the code says;
+//   - creating the service principal, 400 "The appId '…' of the service
+//     principal does not reference a valid application object" (also
+//     microsoftgraph/msgraph-sdk-powershell#846);
+//   - creating it, 403 "When using this permission, the backing application
+//     of the service principal being created must in the local tenant":
+//     Graph does not see the new app and takes it for another
+//     organisation's, which a caller allowed to create apps but not to
+//     consent for others may not do (hashicorp/terraform-provider-azuread#504,
+//     Azure/azure-cli#28009). Taken for a missing role it would send the
+//     administrator to find a role they already have.
+const (
+	noBackingApp     = "does not reference a valid application object"
+	backingAppRemote = "the backing application of the service principal being created must in the local tenant"
+)
+
 // replicating says whether Graph's answer means "not yet everywhere": a
 // read or reference of an object made moments ago.
 func replicating(err error) bool {
@@ -368,8 +391,15 @@ func replicating(err error) bool {
 	if !ok {
 		return false
 	}
-	return e.Code == graph.CodeNotFound ||
-		e.Code == graph.CodeBadRequest && strings.Contains(e.Message, "does not reference a valid application object")
+	switch e.HTTPStatus {
+	case http.StatusNotFound:
+		return true
+	case http.StatusBadRequest:
+		return strings.Contains(e.Message, noBackingApp)
+	case http.StatusForbidden:
+		return strings.Contains(e.Message, backingAppRemote)
+	}
+	return false
 }
 
 // retry runs fn again while Entra is still spreading a new object (up to
@@ -429,9 +459,11 @@ func (s *Session) waitSignIn(ctx context.Context, w Want, clientID string) *stat
 	cfg := &oauth.Config{Authority: s.Authority, Tenant: s.TenantID, ClientID: clientID, HTTPClient: s.opts.HTTP,
 		Scopes: oauth.DelegatedScopes(w.Protocols, cloud)}
 	s.opts.progress("appreg.step.wait_sign_in")
+	// 700016: the app is not known yet; 7000229 (client credentials): the
+	// app is, its new service principal not yet.
 	unknown := func(err error) bool {
 		e, ok := entra.AsError(problemOf(err))
-		return ok && e.AADSTS == 700016
+		return ok && (e.AADSTS == 700016 || e.AADSTS == 7000229)
 	}
 	err := s.retryWhile(ctx, "appreg.step.wait_sign_in", unknown, func() error {
 		var p *status.Problem

@@ -60,6 +60,12 @@ var Codes = map[int]Known{
 	65001:   {"invalid_grant", "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.", status.Red},
 	90094:   {"invalid_grant", "Admin consent is required for the permissions requested by this application.", status.Red},
 	650057:  {"invalid_client", "Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration.", status.Red},
+	// Since 2023 client credentials name the missing service principal
+	// (microsoft.github.io/teams-sdk, "Authentication Troubleshooting":
+	// "AADSTS7000229: The client application … is missing service
+	// principal in the tenant …"); Entra blocks service-principal-less
+	// sign-ins altogether from March 2026.
+	7000229: {"invalid_client", "The client application is missing service principal in the tenant.", status.Red},
 	700016:  {"unauthorized_client", "Application was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", status.Red},
 	90002:   {"invalid_tenant", "Tenant not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", status.Red},
 	900023:  {"invalid_request", "Specified tenant identifier is neither a valid DNS name, nor a valid external domain.", status.Red},
@@ -304,6 +310,7 @@ var remedies = map[int]Remedy{
 	50105:   RemedyAdmin,
 	7000112: RemedyAdmin,
 	700016:  RemedyAdmin,
+	7000229: RemedyAdmin,
 }
 
 // RemedyFor tells the remedy of a problem by its code, so that it works on

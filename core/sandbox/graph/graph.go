@@ -499,7 +499,9 @@ func (s *Server) syncLocked(a *application) {
 			app.Secrets = append(app.Secrets, p.secret)
 		}
 	}
-	if sp := s.spByAppID(a.AppID, true); sp != nil && s.isVisible(sp.visible) {
+	sp := s.spByAppID(a.AppID, true)
+	app.NoServicePrincipal = sp == nil || !s.isVisible(sp.visible)
+	if !app.NoServicePrincipal {
 		app.Disabled = !sp.AccountEnabled
 		for _, g := range s.grants {
 			if g.ClientID == sp.ID && g.ConsentType == "AllPrincipals" {
@@ -946,7 +948,15 @@ type createSPIn struct {
 func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller, in *createSPIn) {
 	a := s.appByAppID(in.AppID, false)
 	if a == nil {
-		// What Entra answers while the new application has not replicated.
+		// What Entra answers while the new application has not replicated:
+		// Graph takes it for another organisation's app, which only a
+		// caller who may consent for the organisation may bring in (the
+		// shapes manicminer/hamilton retries on, msgraph/serviceprincipals.go).
+		if !c.admin() {
+			s.graphError(w, http.StatusForbidden, "Authorization_RequestDenied",
+				"When using this permission, the backing application of the service principal being created must in the local tenant")
+			return
+		}
 		s.graphError(w, http.StatusBadRequest, "Request_BadRequest",
 			fmt.Sprintf("The appId '%s' of the service principal does not reference a valid application object.", in.AppID))
 		return

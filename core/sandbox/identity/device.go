@@ -48,7 +48,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	app, ok := s.apps[r.PostForm.Get("client_id")]
 	s.mu.Unlock()
-	if !ok {
+	if !ok || app.NoServicePrincipal {
 		s.entraError(w, http.StatusBadRequest, 700016, "")
 		return
 	}

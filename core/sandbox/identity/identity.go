@@ -76,6 +76,18 @@ type App struct {
 	// in a tenant where users may not consent themselves.
 	TrackConsent bool
 	Consented    []string
+	// NoServicePrincipal: the app has no enterprise application (service
+	// principal) in this tenant — another organisation's multi-tenant app
+	// nobody here consented to, or one whose service principal has not
+	// replicated yet. Entra blocks such sign-ins (service-principal-less
+	// authentication is retired from March 2026, learn.microsoft.com
+	// "retire-service-principal-less-authentication"): device code and
+	// token requests answer AADSTS700016 ("… not installed by the
+	// administrator of the tenant or consented to by any user in the
+	// tenant"), client credentials AADSTS7000229, and an interactive
+	// sign-in asks for the consent that would create it (AADSTS65001 where
+	// only an administrator may consent).
+	NoServicePrincipal bool
 }
 
 // GraphResource is Microsoft Graph's resource in the sandbox's cloud; the

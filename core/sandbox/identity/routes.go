@@ -238,7 +238,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		fail(code)
 		return
 	}
-	if s.consentMissing(app.ClientID) || app.consentLacking(perms) {
+	if s.consentMissing(app.ClientID) || app.consentLacking(perms) || app.NoServicePrincipal {
 		fail(65001)
 		return
 	}
@@ -333,6 +333,12 @@ func (s *Server) clientAuth(r *http.Request) (App, int) {
 	s.mu.Unlock()
 	if !ok {
 		return App{}, 700016
+	}
+	if app.NoServicePrincipal {
+		if r.PostForm.Get("grant_type") == "client_credentials" {
+			return app, 7000229
+		}
+		return app, 700016
 	}
 	if app.Disabled {
 		return app, 7000112
