@@ -152,8 +152,11 @@ func TestAppCheckRepair(t *testing.T) {
 	if err := h.sb.Graph.SeedFault(acct.ClientID, graph.FaultRedirectWeb); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, code := h.run("", "authorize", "anna"); code != ExitFailure {
-		t.Fatalf("authorize with a Web redirect: %d", code)
+	// Entra signs the user in, then refuses to redeem the code without a
+	// secret: a Web redirect makes the app confidential.
+	if _, errs, code := h.run("", "authorize", "anna"); code != ExitFailure || !strings.Contains(errs, "AADSTS7000218") ||
+		!strings.Contains(errs, "Mobile and desktop applications") {
+		t.Fatalf("authorize with a Web redirect: %d\n%s", code, errs)
 	}
 	out, _ = h.must(ExitFailure, "app", "check", "--client-id", acct.ClientID, "--tenant", h.tenantURL(), "--admin", "admin@contoso.example")
 	if !strings.Contains(out, "Web platform only") || !strings.Contains(out, "--repair") {

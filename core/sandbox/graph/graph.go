@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -807,7 +808,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller, in 
 	if in.SignInAudience == "" {
 		in.SignInAudience = "AzureADandPersonalMicrosoftAccount"
 	}
-	if msg := s.checkAccess(in.RequiredResourceAccess); msg != "" {
+	if msg := s.invalid(in); msg != "" {
 		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", msg)
 		return
 	}
@@ -819,6 +820,34 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller, in 
 	s.syncLocked(a)
 	s.syncLater(a, a.visible)
 	writeJSON(w, http.StatusCreated, a)
+}
+
+// invalid is Graph's 400 message for a registration it refuses ("" when it
+// takes it).
+func (s *Server) invalid(a *application) string {
+	if msg := s.checkAccess(a.RequiredResourceAccess); msg != "" {
+		return msg
+	}
+	return distinctRedirects(a)
+}
+
+// distinctRedirects refuses one redirect URI under two platforms, as Entra
+// does ("Failed to update … application. Error detail: Redirect URIs must
+// have distinct values", MicrosoftDocs/azure-docs#89929, when http://…
+// stood under Web and was added under "Mobile and desktop"): a repair that
+// adds http://localhost under "Mobile and desktop" must take it off Web in
+// the same change. (The portal quotes the message; the Graph error code
+// around it is assumed to be Request_BadRequest, Graph's code for invalid
+// property values.)
+func distinctRedirects(a *application) string {
+	seen := map[string]bool{}
+	for _, u := range append(slices.Clone(a.PublicClient.RedirectURIs), a.Web.RedirectURIs...) {
+		if seen[u] {
+			return "Redirect URIs must have distinct values."
+		}
+		seen[u] = true
+	}
+	return ""
 }
 
 // checkAccess refuses permission IDs that the resource does not define, as
@@ -877,7 +906,7 @@ func (s *Server) patchApp(w http.ResponseWriter, r *http.Request, c caller, in *
 			return
 		}
 	}
-	if msg := s.checkAccess(upd.RequiredResourceAccess); msg != "" {
+	if msg := s.invalid(&upd); msg != "" {
 		s.graphError(w, http.StatusBadRequest, "Request_BadRequest", msg)
 		return
 	}

@@ -163,3 +163,39 @@ func TestTokenForOutlookRefused(t *testing.T) {
 		t.Errorf("outlook token accepted by Graph: %d", resp.StatusCode)
 	}
 }
+
+// Entra keeps a redirect URI on one platform: adding http://localhost
+// under "Mobile and desktop" while it stays under Web is refused, moving
+// it (both lists in one change) is taken.
+func TestRedirectUnderTwoPlatformsRefused(t *testing.T) {
+	e := start(t)
+	var app struct{ ID, AppID string }
+	code, body := e.call("admin@contoso.example", "POST", "/applications", map[string]any{"displayName": "web-only",
+		"isFallbackPublicClient": true, "web": map[string]any{"redirectUris": []string{"http://localhost"}}}, &app)
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	if a, _ := e.id.LookupApp(app.AppID); len(a.WebRedirectURIs) != 1 || len(a.RedirectURIs) != 0 {
+		t.Fatalf("identity app: %+v", a)
+	}
+	code, body = e.call("admin@contoso.example", "PATCH", "/applications/"+app.ID, map[string]any{
+		"publicClient": map[string]any{"redirectUris": []string{"http://localhost"}}}, nil)
+	if code != 400 || !strings.Contains(body, "Redirect URIs must have distinct values") {
+		t.Fatalf("same redirect under two platforms: %d %s", code, body)
+	}
+	code, body = e.call("admin@contoso.example", "POST", "/applications", map[string]any{"displayName": "both",
+		"publicClient": map[string]any{"redirectUris": []string{"http://localhost"}},
+		"web":          map[string]any{"redirectUris": []string{"http://localhost"}}}, nil)
+	if code != 400 {
+		t.Fatalf("created with the same redirect twice: %d %s", code, body)
+	}
+	code, body = e.call("admin@contoso.example", "PATCH", "/applications/"+app.ID, map[string]any{
+		"publicClient": map[string]any{"redirectUris": []string{"http://localhost"}},
+		"web":          map[string]any{"redirectUris": []string{}}}, nil)
+	if code != 204 {
+		t.Fatalf("move: %d %s", code, body)
+	}
+	if a, _ := e.id.LookupApp(app.AppID); len(a.WebRedirectURIs) != 0 || len(a.RedirectURIs) != 1 {
+		t.Fatalf("identity app after the move: %+v", a)
+	}
+}
