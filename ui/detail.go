@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/app"
+	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
 
@@ -161,36 +163,61 @@ func (d *detail) showResults() {
 			text += fmt.Sprintf(" (%d ms)", r.Duration.Milliseconds())
 		}
 		light.Set(r.Level, text)
+		shown := ""
 		if r.Problem != nil {
-			d.results.Add(indent(widgetText(problemText(r.Problem, u.lang))))
+			shown = r.Problem.Detail
+			d.results.Add(indent(widgetText(problemDetailText(r.Problem, u.lang))))
 			if b := d.remedy(snap.acct.Name, r.Problem); b != nil {
 				d.results.Add(indent(container.NewHBox(b)))
 			}
 		}
 		if len(r.Steps) > 0 {
-			d.results.Add(indent(widgetText(stepsText(r.Steps, u))))
+			d.results.Add(indent(widgetText(stepsText(r.Steps, shown, u))))
 		}
 	}
 	d.showToken(&snap)
 	d.relayout()
 }
 
-// stepsText lists a check's steps with their durations, the failed one
-// marked.
-func stepsText(steps []status.Step, u *Accounts) string {
+// stepsText lists a check's steps with their durations, in the user's
+// language, the failed one marked. A failed step's raw text (often a Go
+// error such as "dial tcp: lookup … no such host") goes on a detail line of
+// its own below it, and not again when the problem above already shows it
+// (shown, its Detail).
+func stepsText(steps []status.Step, shown string, u *Accounts) string {
 	var b strings.Builder
 	for _, st := range steps {
-		mark := u.t("window.step_ok")
-		if !st.OK {
-			mark = u.t("window.step_failed")
+		name := st.Name
+		if key := "review.step." + st.Name; i18n.Has(u.lang, key) {
+			name = u.t(key)
 		}
-		fmt.Fprintf(&b, "%s %s — %d ms", mark, st.Name, st.Duration.Milliseconds())
-		if st.Reply != "" {
-			b.WriteString(" — " + status.FirstLine(st.Reply))
+		ms := strconv.FormatInt(st.Duration.Milliseconds(), 10)
+		switch {
+		case st.OK:
+			b.WriteString(u.t("review.step_ok", "step", name, "ms", ms))
+			if st.Reply != "" {
+				b.WriteString(" — " + status.FirstLine(st.Reply))
+			}
+		default:
+			b.WriteString(u.t("review.step_failed", "step", name, "ms", ms))
+			if st.Reply != "" && !strings.Contains(shown, st.Reply) {
+				b.WriteString("\n" + u.t("cli.detail") + ": " + status.FirstLine(st.Reply))
+			}
 		}
 		b.WriteString("\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// problemDetailText is a problem as the detail shows it: our message and
+// fix first, the raw text of the server or the system (Detail) last, on a
+// line of its own, as the command line prints it.
+func problemDetailText(p *status.Problem, lang i18n.Lang) string {
+	text := problemText(p, lang)
+	if p.Detail != "" {
+		text += "\n" + tr(lang, "cli.detail") + ": " + p.Detail
+	}
+	return text
 }
 
 func indent(o fyne.CanvasObject) fyne.CanvasObject {
@@ -205,7 +232,7 @@ func (d *detail) showToken(s *acctState) {
 	d.token.RemoveAll()
 	h, p := u.svc.TokenHealth(s.acct.Name)
 	if p != nil {
-		d.token.Add(widgetText(problemText(p, u.lang)))
+		d.token.Add(widgetText(problemDetailText(p, u.lang)))
 		return
 	}
 	var lines []string

@@ -124,17 +124,27 @@ func TestListGoldens(t *testing.T) {
 func TestDetailOfRedAccountGolden(t *testing.T) {
 	f := threeAccounts()
 	u, w := newTestWindow(t, f, i18n.DE)
+	reply := "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."
 	u.show(status.Result{Account: "konto-2", Protocol: "smtp", Level: status.Red, At: fixed, Duration: 340 * time.Millisecond,
-		Problem: status.New(status.Red, "mailcheck.smtp.auth_disabled_mailbox", "mailbox", "buchhaltung@contoso.com"),
+		Problem: status.New(status.Red, "mailcheck.smtp.auth_disabled_mailbox", "mailbox", "buchhaltung@contoso.com").WithDetail(reply),
 		Steps: []status.Step{{Name: "connect", Duration: 40 * time.Millisecond, OK: true}, {Name: "starttls", Duration: 90 * time.Millisecond, OK: true},
-			{Name: "auth", Duration: 210 * time.Millisecond, Reply: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."}}})
+			{Name: "authenticate", Duration: 210 * time.Millisecond, Reply: reply}}})
 	u.list.Select(u.index("konto-2"))
 	text := allText(u.detail.Object)
-	for _, want := range []string{"konto-2 — buchhaltung@contoso.com", "rot seit 2026-11-22 09:30", "SMTP rot (340 ms)", "Set-CASMailbox",
-		"FEHLER auth — 210 ms — 535 5.7.139", "ok connect — 40 ms", "Drucker im 2. Stock"} {
+	// Our message and fix first, the server's raw reply once, as a detail
+	// line below them; the steps in German.
+	for _, want := range []string{"konto-2 — buchhaltung@contoso.com", "rot seit 2026-11-22 09:30", "SMTP rot (340 ms)",
+		"Set-CASMailbox", "\nDetails: 535 5.7.139", "Verbindung aufbauen — 40 ms", "Verschlüsselung starten (STARTTLS) — 90 ms",
+		"Anmelden (OAuth2) — fehlgeschlagen nach 210 ms", "Drucker im 2. Stock"} {
 		if !strings.Contains(text+u.detail.note.Text, want) {
 			t.Errorf("detail lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Count(text, "Authentication unsuccessful") != 1 || strings.Contains(text, "FEHLER") || strings.Contains(text, "ok ") {
+		t.Errorf("raw reply repeated or English marks:\n%s", text)
+	}
+	if i, j := strings.Index(text, "Set-CASMailbox"), strings.Index(text, "Details: 535"); i < 0 || j < i {
+		t.Errorf("the raw reply comes before our fix:\n%s", text)
 	}
 	test.AssertRendersToMarkup(t, "detail_red.xml", w.Canvas())
 }
