@@ -170,7 +170,9 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 	}
 	eo := appreg.EnsureOptions{ClientID: r.ClientID}
 	if r.ClientID == "" && existing != nil && existing.Tenant == sess.TenantID {
-		eo.ClientID = existing.ClientID
+		// The account's own client ID: if its app is gone for good, a new
+		// registration takes its place.
+		eo.ClientID, eo.NewIfGone = existing.ClientID, true
 	}
 	if r.ConfirmReuse != nil {
 		eo.ConfirmReuse = func(f appreg.Found) bool { return r.ConfirmReuse(f.Name, f.ClientID) }
@@ -380,6 +382,9 @@ func (s *Service) CheckApp(ctx context.Context, r AppCheckRequest) (*AppChecked,
 		return out, p
 	}
 	out.Remaining, out.Level = after.Findings, after.Level()
+	if out.Name == "" {
+		out.Name = after.Name // another organisation's app, named once brought in
+	}
 	s.log.Printf("app registration %s repaired: %v", res.ClientID, res.Repaired)
 	return out, nil
 }

@@ -375,11 +375,11 @@ func TestAdminDeviceCodeSignIn(t *testing.T) {
 // with a fix.
 func TestRuntimeKeysHaveTexts(t *testing.T) {
 	var keys []string
-	for _, step := range []string{"read", "create", "change", "consent", "roles"} {
+	for _, step := range []string{"read", "create", "change", "consent", "roles", "adopt"} {
 		keys = append(keys, "appreg.denied."+step, "appreg.denied."+step+".fix")
 	}
 	for _, f := range []string{FaultNotFound, FaultDeleted, FaultRedirectMissing, FaultRedirectWeb, FaultPublicFlowsOff, FaultPermission,
-		FaultConsent, FaultNoSP, FaultMultiTenantNoSP, FaultDisabled, FaultRole, FaultSecretMissing, FaultSecretExpired, FaultSecretExpiring} {
+		FaultConsent, FaultNoSP, FaultMultiTenantNoSP, FaultNoEnterpriseApp, FaultDisabled, FaultRole, FaultSecretMissing, FaultSecretExpired, FaultSecretExpiring} {
 		keys = append(keys, "appreg.fault."+f, "appreg.fault."+f+".fix")
 	}
 	for _, l := range i18n.Langs {
@@ -431,5 +431,66 @@ func TestReplicatingShapes(t *testing.T) {
 		if got := replicating(err); got != tc.want {
 			t.Errorf("%d %s %q: replicating %v, want %v", tc.status, tc.code, tc.message, got, tc.want)
 		}
+	}
+}
+
+// Another organisation's multi-tenant app has no application object here
+// and, until someone brings it in, no service principal: its sign-ins are
+// refused. The check says so, the repair creates the service principal and
+// the consent, and then a mailbox signs in with that client ID. A client ID
+// no organisation has is named as such, and nothing is made in its place.
+func TestForeignMultiTenantAppBroughtIn(t *testing.T) {
+	sb := startSandbox(t)
+	clientID := sb.Graph.AddForeignApp("Fabrikam Mail Tool")
+	hc := sb.Identity.HTTPClient()
+	mailbox := &oauth.Config{Authority: sb.Identity.Authority(), Tenant: sb.Identity.TenantID(), ClientID: clientID, HTTPClient: hc,
+		Scopes: oauth.DelegatedScopes(account.Protocols, account.CloudOf(sb.Identity.Authority())), LoginHint: "anna@contoso.example"}
+	browse := oauth.SignInOptions{Lang: i18n.EN, OpenBrowser: browser(hc), Timeout: 30 * time.Second}
+	if _, p := oauth.StartDevice(context.Background(), mailbox); p == nil || p.Code != "entra.aadsts.700016" {
+		t.Fatalf("device sign-in without a service principal: %+v", p)
+	}
+	if _, p := oauth.SignIn(context.Background(), mailbox, browse); p == nil || p.Code != "entra.aadsts.65001" {
+		t.Fatalf("browser sign-in without a service principal: %+v", p)
+	}
+
+	ro := signIn(t, options(sb, "admin@contoso.example", &recorder{}), ReadOnly)
+	rep, p := ro.Check(context.Background(), delegated, clientID)
+	if p != nil || len(rep.Findings) != 1 || rep.Findings[0].Fault != FaultNoEnterpriseApp || !rep.Findings[0].Repairable {
+		t.Fatalf("check: %v %+v", p, rep)
+	}
+	for _, l := range i18n.Langs {
+		if f := rep.Findings[0].Problem; !strings.Contains(f.Message(l), "(service principal)") && !strings.Contains(f.Message(l), "(Dienstprinzipal)") {
+			t.Errorf("%s: %q", l, f.Message(l))
+		}
+	}
+
+	s := signIn(t, options(sb, "admin@contoso.example", &recorder{}), Write)
+	res, p := s.Ensure(context.Background(), delegated, EnsureOptions{ClientID: clientID})
+	if p != nil {
+		t.Fatalf("repair: %v", p)
+	}
+	if res.Created || res.ClientID != clientID || res.ServicePrincipalID == "" || len(res.Repaired) != 1 || res.Repaired[0] != FaultNoEnterpriseApp {
+		t.Fatalf("repair result: %+v", res)
+	}
+	if n := sb.Graph.AppCount(DefaultName) + sb.Graph.AppCount("Fabrikam Mail Tool"); n != 0 {
+		t.Errorf("%d application objects made in this tenant", n)
+	}
+	if rep, p := s.Check(context.Background(), delegated, clientID); p != nil || len(rep.Findings) != 0 {
+		t.Fatalf("check after repair: %v %+v", p, rep)
+	}
+	if _, p := oauth.SignIn(context.Background(), mailbox, browse); p != nil {
+		t.Fatalf("browser sign-in after the repair: %v", p)
+	}
+
+	unknown := "0bad0bad-0000-4000-8000-00000000c1d0"
+	if rep, p := s.Check(context.Background(), delegated, unknown); p != nil || len(rep.Findings) != 1 || rep.Findings[0].Fault != FaultNoEnterpriseApp {
+		t.Fatalf("check of an unknown client ID: %v %+v", p, rep)
+	}
+	_, p = s.Ensure(context.Background(), delegated, EnsureOptions{ClientID: unknown})
+	if p == nil || p.Code != "appreg.client_nowhere" || !strings.Contains(p.Message(i18n.EN), unknown) {
+		t.Fatalf("repair of an unknown client ID: %+v", p)
+	}
+	if n := sb.Graph.AppCount(DefaultName); n != 0 {
+		t.Errorf("a registration was made in place of an unknown client ID")
 	}
 }

@@ -17,6 +17,7 @@ type state struct {
 	sp          *ServicePrincipal
 	grants      []permissionGrant
 	assignments []roleAssignment
+	byClientID  bool // looked up by client ID (else by name)
 }
 
 // Found is an existing registration that matched by name.
@@ -29,7 +30,7 @@ type Found struct {
 // display name (confirm decides whether a registration of that name is
 // the one to reuse; nil reuses it).
 func (s *Session) find(ctx context.Context, clientID, name string, confirm func(Found) bool) (*state, *status.Problem) {
-	st := &state{}
+	st := &state{byClientID: clientID != ""}
 	var apps list[Application]
 	if clientID != "" {
 		if err := s.Graph.Get(ctx, "/applications"+graph.Filter("appId", clientID), &apps); err != nil {
@@ -101,6 +102,7 @@ const (
 	FaultConsent          = "consent_missing"
 	FaultNoSP             = "no_service_principal"
 	FaultMultiTenantNoSP  = "multitenant_no_sp"
+	FaultNoEnterpriseApp  = "no_enterprise_app" // a client ID with nothing in this tenant: another organisation's app, or none
 	FaultDisabled         = "disabled"
 	FaultRole             = "role_missing"
 	FaultSecretMissing    = "secret_missing"
@@ -167,6 +169,13 @@ func findings(w Want, st *state, r *resources, now time.Time) []Finding {
 	switch {
 	case app == nil && st.deleted != nil:
 		return []Finding{finding(FaultDeleted, status.Red, true, "name", st.deleted.DisplayName)}
+	case app == nil && st.sp == nil && st.byClientID:
+		// Graph offers no look-up of another organisation's apps: whether
+		// the client ID is a multi-tenant app of another organisation (it
+		// needs a service principal here before anyone can sign in with it)
+		// or none at all only shows when the repair tries to create that
+		// service principal.
+		return []Finding{finding(FaultNoEnterpriseApp, status.Red, true)}
 	case app == nil && st.sp == nil:
 		return []Finding{finding(FaultNotFound, status.Red, false)}
 	}
@@ -285,6 +294,10 @@ func (s *Session) Check(ctx context.Context, w Want, clientID string) (*Report, 
 	if st.sp != nil {
 		rep.ServicePrincipalID = st.sp.ID
 		rep.ClientID = st.sp.AppID
+		if st.app == nil {
+			// Another organisation's app: its enterprise application bears its name.
+			rep.Name = st.sp.DisplayName
+		}
 	}
 	rep.Findings = findings(w, st, r, time.Now())
 	return rep, nil

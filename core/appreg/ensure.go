@@ -44,6 +44,10 @@ type EnsureOptions struct {
 	NeedSecret bool
 	// SecretLifetime is the new secret's lifetime (default 12 months).
 	SecretLifetime time.Duration
+	// NewIfGone lets a new registration replace a ClientID that no
+	// organisation has (an account's client ID whose app was deleted for
+	// good); without it such a client ID is an error to check.
+	NewIfGone bool
 }
 
 // Ensure makes the registration right: it finds the existing one (by
@@ -67,11 +71,7 @@ func (s *Session) Ensure(ctx context.Context, w Want, eo EnsureOptions) (*Result
 		return nil, p
 	}
 	res := &Result{Name: w.Name, TenantID: s.TenantID}
-	for _, f := range findings(w, st, r, time.Now()) {
-		if f.Fault != FaultNotFound {
-			res.Repaired = append(res.Repaired, f.Fault)
-		}
-	}
+	faults := findings(w, st, r, time.Now())
 	switch {
 	case st.app == nil && st.deleted != nil:
 		s.opts.progress("appreg.step.restore", "name", st.deleted.DisplayName)
@@ -84,12 +84,11 @@ func (s *Session) Ensure(ctx context.Context, w Want, eo EnsureOptions) (*Result
 		// Another tenant's (multi-tenant) app: only its service principal
 		// and consent live here.
 	case st.app == nil:
-		s.opts.progress("appreg.step.create_app", "name", w.Name)
-		var app Application
-		if err := s.Graph.Post(ctx, "/applications", newApplication(w, r), &app); err != nil {
-			return nil, s.fail("create", err)
+		created, p := s.bringIn(ctx, w, r, st, eo)
+		if p != nil {
+			return nil, p
 		}
-		st.app, res.Created = &app, true
+		res.Created = created
 	default:
 		if patch := repairPatch(w, st.app, r); len(patch) > 0 {
 			s.opts.progress("appreg.step.update_app", "name", st.app.DisplayName)
@@ -98,6 +97,12 @@ func (s *Session) Ensure(ctx context.Context, w Want, eo EnsureOptions) (*Result
 			}); err != nil {
 				return nil, s.fail("change", err)
 			}
+		}
+	}
+	for _, f := range faults {
+		// A new registration is not a repair of what was not there.
+		if f.Fault != FaultNotFound && !(res.Created && f.Fault == FaultNoEnterpriseApp) {
+			res.Repaired = append(res.Repaired, f.Fault)
 		}
 	}
 	clientID := eo.ClientID
@@ -125,8 +130,12 @@ func (s *Session) Ensure(ctx context.Context, w Want, eo EnsureOptions) (*Result
 		if p := s.ensureRoles(ctx, w, st, r); p != nil {
 			return nil, p
 		}
-		if p := s.ensureSecret(ctx, st.app, eo, res); p != nil {
-			return nil, p
+		// Another organisation's app keeps its client secrets at home:
+		// none can be added from here.
+		if st.app != nil {
+			if p := s.ensureSecret(ctx, st.app, eo, res); p != nil {
+				return nil, p
+			}
 		}
 	} else if p := s.ensureConsent(ctx, w, st, r); p != nil {
 		return nil, p
@@ -136,6 +145,50 @@ func (s *Session) Ensure(ctx context.Context, w Want, eo EnsureOptions) (*Result
 	}
 	s.opts.progress("appreg.step.done", "client", res.ClientID)
 	return res, nil
+}
+
+// bringIn makes what a client ID, or a name, found nothing for. A client
+// ID is taken for another organisation's multi-tenant app: an administrator
+// brings it in by creating its service principal here, as consent does in
+// the portal (POST /servicePrincipals {"appId"}; the consent follows in
+// Ensure). When no organisation has that app Graph answers 400 "The appId
+// '…' of the service principal does not reference a valid application
+// object" or 404: then the client ID is wrong — unless NewIfGone lets a new
+// registration replace it. No retry here: the app is not one we just made,
+// so those answers are not replication. Without a client ID, or replacing
+// one, the registration is created; created says so.
+func (s *Session) bringIn(ctx context.Context, w Want, r *resources, st *state, eo EnsureOptions) (created bool, p *status.Problem) {
+	if eo.ClientID != "" {
+		s.opts.progress("appreg.step.adopt", "client", eo.ClientID)
+		var sp ServicePrincipal
+		err := s.Graph.Post(ctx, "/servicePrincipals", map[string]string{"appId": eo.ClientID}, &sp)
+		switch {
+		case err == nil:
+			st.sp = &sp
+			return false, nil
+		case !nowhere(err):
+			return false, s.fail("adopt", err)
+		case !eo.NewIfGone:
+			q := status.New(status.Red, "appreg.client_nowhere", "client", eo.ClientID)
+			if e, ok := graph.AsError(err); ok {
+				q.WithDetail(e.Detail())
+			}
+			return false, q.Wrap(err)
+		}
+	}
+	s.opts.progress("appreg.step.create_app", "name", w.Name)
+	var app Application
+	if err := s.Graph.Post(ctx, "/applications", newApplication(w, r), &app); err != nil {
+		return false, s.fail("create", err)
+	}
+	st.app = &app
+	return true, nil
+}
+
+// nowhere says Graph found no organisation with that app.
+func nowhere(err error) bool {
+	e, ok := graph.AsError(err)
+	return ok && (e.HTTPStatus == http.StatusNotFound || e.HTTPStatus == http.StatusBadRequest && strings.Contains(e.Message, noBackingApp))
 }
 
 // newApplication is the registration as mailoauth needs it: single tenant,

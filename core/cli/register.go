@@ -193,7 +193,12 @@ func (a *runner) appCheck(pa *parsed) int {
 		}
 		a.printJSON(doc)
 	} else {
-		fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.title", "name", res.Name, "client", res.ClientID))
+		if res.Name == "" {
+			// Nothing in the tenant names it (a client ID found nowhere here).
+			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.title_id", "client", res.ClientID))
+		} else {
+			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.title", "name", res.Name, "client", res.ClientID))
+		}
 		if len(res.Findings) == 0 {
 			fmt.Fprintln(a.env.Stdout, "  "+a.t("cli.app_check.ok"))
 		}
@@ -201,7 +206,11 @@ func (a *runner) appCheck(pa *parsed) int {
 			fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.lightWord(f.Problem.Level), f.Problem.Message(a.lang))
 			fmt.Fprintf(a.env.Stdout, "      %s: %s\n", a.t("common.fix_prefix"), f.Problem.Fix(a.lang))
 		}
-		if req.Repair && len(res.Findings) > 0 {
+		switch {
+		case p != nil:
+			// The repair stopped: its problem follows, not a "Now:" that
+			// would read as all in place.
+		case req.Repair && len(res.Findings) > 0:
 			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.repaired", "count", fmt.Sprint(len(res.Repaired))))
 			if len(res.Remaining) == 0 {
 				fmt.Fprintln(a.env.Stdout, "  "+a.t("cli.app_check.ok"))
@@ -209,7 +218,7 @@ func (a *runner) appCheck(pa *parsed) int {
 			for _, f := range res.Remaining {
 				fmt.Fprintf(a.env.Stdout, "  [%s] %s\n", a.lightWord(f.Problem.Level), f.Problem.Message(a.lang))
 			}
-		} else if len(res.Findings) > 0 {
+		case len(res.Findings) > 0:
 			fmt.Fprintln(a.env.Stdout, a.t("cli.app_check.hint_repair"))
 		}
 	}

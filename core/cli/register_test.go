@@ -176,3 +176,43 @@ func TestAppCheckRepair(t *testing.T) {
 	}
 	h.must(ExitOK, "authorize", "anna")
 }
+
+// `app check --client-id ID --tenant T` for another organisation's
+// multi-tenant app that has no service principal here: the check names the
+// missing enterprise application, --repair brings the app in (service
+// principal and consent, no registration of our own), and the mailbox then
+// signs in with that client ID. A client ID nobody has is called so.
+func TestAppCheckForeignMultiTenantApp(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	clientID := h.sb.Graph.AddForeignApp("Fabrikam Mail Tool")
+	h.must(ExitOK, append([]string{"account", "add", "anna", "--login", "anna@contoso.example", "--tenant", h.tenantURL(),
+		"--client-id", clientID}, h.servers()...)...)
+	if _, errs, code := h.run("", "authorize", "anna"); code != ExitFailure || !strings.Contains(errs, "AADSTS65001") {
+		t.Fatalf("authorize before the app is brought in: %d\n%s", code, errs)
+	}
+	check := []string{"app", "check", "--client-id", clientID, "--tenant", h.tenantURL(), "--admin", "admin@contoso.example"}
+	out, _ := h.must(ExitFailure, check...)
+	if !strings.Contains(out, "no enterprise application (service principal)") || !strings.Contains(out, "--repair") {
+		t.Fatalf("check:\n%s", out)
+	}
+	out, _ = h.must(ExitOK, append(check, "--repair")...)
+	if !strings.Contains(out, "Repaired: 1") || !strings.Contains(out, "Everything mailoauth needs is in place.") {
+		t.Fatalf("repair:\n%s", out)
+	}
+	if n := h.sb.Graph.AppCount("mailoauth") + h.sb.Graph.AppCount("Fabrikam Mail Tool"); n != 0 {
+		t.Errorf("%d registrations made in this tenant", n)
+	}
+	h.must(ExitOK, "authorize", "anna")
+	out, _ = h.must(ExitOK, "check", "anna", "--json")
+	allGreen(t, out)
+
+	out, errs := h.must(ExitFailure, "app", "check", "--client-id", "0bad0bad-0000-4000-8000-00000000c1d0", "--tenant", h.tenantURL(),
+		"--admin", "admin@contoso.example", "--repair")
+	if !strings.Contains(errs, "was not found anywhere") || h.sb.Graph.AppCount("mailoauth") != 0 {
+		t.Errorf("repair of an unknown client ID:\n%s", errs)
+	}
+	// A repair that stopped does not go on to say all is in place.
+	if strings.Contains(out, "Now:") || strings.Contains(out, "Everything mailoauth needs") {
+		t.Errorf("stopped repair reported as done:\n%s", out)
+	}
+}

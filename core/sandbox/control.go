@@ -62,6 +62,10 @@ type controlRequest struct {
 		Times      int `json:"times"`
 		RetryAfter int `json:"retry_after"`
 	} `json:"throttle,omitempty"`
+	// ForeignApp adds another organisation's multi-tenant app with this
+	// display name and no service principal here (see
+	// graph.Server.AddForeignApp); the answer is {"client_id": "…"}.
+	ForeignApp     string `json:"foreign_app,omitempty"`
 	ExchangeScript *struct {
 		ClientID string `json:"client_id"`
 		ObjectID string `json:"object_id"`
@@ -146,6 +150,11 @@ func (s *Sandbox) controlHandler() http.Handler {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
+		}
+		if req.ForeignApp != "" {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(map[string]string{"client_id": s.Graph.AddForeignApp(req.ForeignApp)})
+			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})

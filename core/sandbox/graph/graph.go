@@ -165,9 +165,14 @@ type Server struct {
 	id   *identity.Server
 	opts Options
 
-	mu          sync.Mutex
-	apps        map[string]*application // by object id
-	deleted     map[string]*application
+	mu      sync.Mutex
+	apps    map[string]*application // by object id
+	deleted map[string]*application
+	// foreign are other organisations' multi-tenant apps, by client ID:
+	// the identity platform knows them, this tenant's Graph lists no
+	// application object for them — only, once brought in, a service
+	// principal.
+	foreign     map[string]*application
 	sps         map[string]*servicePrincipal
 	grants      map[string]*grant
 	assignments map[string]*assignment
@@ -183,7 +188,7 @@ func New(id *identity.Server, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{id: id, opts: opts, apps: map[string]*application{}, deleted: map[string]*application{},
+	s := &Server{id: id, opts: opts, apps: map[string]*application{}, deleted: map[string]*application{}, foreign: map[string]*application{},
 		sps: map[string]*servicePrincipal{}, grants: map[string]*grant{}, assignments: map[string]*assignment{},
 		roles: map[string][]string{}, delay: opts.ReplicationDelay}
 	if opts.Roles == nil {
@@ -315,6 +320,38 @@ func (s *Server) ExchangeScript(appID, objectID string) error {
 		return fmt.Errorf("ObjectId %s is not the service principal of %s", objectID, appID)
 	}
 	return nil
+}
+
+// ForeignTenantID is the home tenant of the apps AddForeignApp makes.
+const ForeignTenantID = "9c0ffee0-0000-4aaa-8bbb-0000000f0e19"
+
+// AddForeignApp stands for another organisation's multi-tenant app
+// (signInAudience AzureADMultipleOrgs, registered in ForeignTenantID) made
+// for mail as mailoauth makes its own: "Mobile and desktop" http://localhost,
+// public client flows, the delegated mail permissions under Exchange
+// Online. The sign-in servers know its client ID, but this tenant has no
+// application object for it and no service principal, so its sign-ins are
+// refused until an administrator here creates the service principal and
+// consents. It returns the client ID.
+func (s *Server) AddForeignApp(displayName string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	yes := true
+	ex := s.spByAppID(ExchangeAppID, true)
+	var access []resourceAccess
+	for _, p := range ex.OAuth2PermissionScopes {
+		if mailPermission(p.Value) {
+			access = append(access, resourceAccess{ID: p.ID, Type: "Scope"})
+		}
+	}
+	now := s.opts.Now()
+	a := &application{ID: newID(), AppID: newID(), DisplayName: displayName, SignInAudience: "AzureADMultipleOrgs",
+		IsFallbackPublicClient: &yes, PublicClient: redirects{RedirectURIs: []string{"http://localhost"}},
+		RequiredResourceAccess: []requiredResource{{ResourceAppID: ExchangeAppID, ResourceAccess: access}},
+		CreatedDateTime:        now, visible: now}
+	s.foreign[a.AppID] = a
+	s.syncLocked(a)
+	return a.AppID
 }
 
 // SeedFault breaks the registration of appID in one way.
@@ -476,7 +513,7 @@ func (s *Server) deleteSPLocked(sp *servicePrincipal) {
 // service principal, grants, role assignments and secrets — once
 // replication lets the sign-in servers see it.
 func (s *Server) syncLocked(a *application) {
-	if _, live := s.apps[a.ID]; !live || !s.isVisible(a.visible) {
+	if _, live := s.apps[a.ID]; !live && s.foreign[a.AppID] != a || !s.isVisible(a.visible) {
 		s.id.RemoveApp(a.AppID)
 		return
 	}
@@ -525,9 +562,18 @@ func (s *Server) syncLocked(a *application) {
 // syncAppOf brings the identity platform's app of appID up to date after a
 // change to its service principal, grants or role assignments.
 func (s *Server) syncAppOf(appID string) {
-	if a := s.appByAppID(appID, true); a != nil {
+	if a := s.appOf(appID); a != nil {
 		s.syncLocked(a)
 	}
+}
+
+// appOf is the application behind a service principal: this tenant's
+// registration, or another organisation's app brought in here.
+func (s *Server) appOf(appID string) *application {
+	if a := s.appByAppID(appID, true); a != nil {
+		return a
+	}
+	return s.foreign[strings.ToLower(appID)]
 }
 
 // syncLater runs the sync again once a replication delay has passed.
@@ -976,11 +1022,19 @@ type createSPIn struct {
 
 func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller, in *createSPIn) {
 	a := s.appByAppID(in.AppID, false)
+	home := s.id.TenantID()
+	if a == nil && c.admin() {
+		// Another organisation's multi-tenant app is brought in by an
+		// administrator here (what consent does in the portal).
+		a, home = s.foreign[strings.ToLower(in.AppID)], ForeignTenantID
+	}
 	if a == nil {
-		// What Entra answers while the new application has not replicated:
-		// Graph takes it for another organisation's app, which only a
-		// caller who may consent for the organisation may bring in (the
-		// shapes manicminer/hamilton retries on, msgraph/serviceprincipals.go).
+		// Graph sees no app of this tenant with this ID — not yet
+		// replicated, or none — and takes it for another organisation's,
+		// which only a caller who may consent for the organisation may bring
+		// in (the shapes manicminer/hamilton retries on after creating an
+		// app, msgraph/serviceprincipals.go). For an administrator, no
+		// organisation has such an app.
 		if !c.admin() {
 			s.graphError(w, http.StatusForbidden, "Authorization_RequestDenied",
 				"When using this permission, the backing application of the service principal being created must in the local tenant")
@@ -1000,7 +1054,7 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request, c caller, in *
 		return
 	}
 	now := s.opts.Now()
-	sp := &servicePrincipal{AppID: a.AppID, DisplayName: a.DisplayName, AppOwnerOrganizationID: s.id.TenantID(), visible: now.Add(s.delay)}
+	sp := &servicePrincipal{AppID: a.AppID, DisplayName: a.DisplayName, AppOwnerOrganizationID: home, visible: now.Add(s.delay)}
 	s.addSP(sp)
 	s.syncLocked(a)
 	s.syncLater(a, sp.visible)
@@ -1031,7 +1085,7 @@ func (s *Server) patchSP(w http.ResponseWriter, r *http.Request, c caller, in *p
 	if sp == nil {
 		return
 	}
-	a := s.appByAppID(sp.AppID, true)
+	a := s.appOf(sp.AppID)
 	if a == nil || !s.mayChange(a, c) {
 		s.denied(w)
 		return
