@@ -196,9 +196,22 @@ func protocolList(acct *app.Account) string {
 func (a *runner) getAccount(name string) (*app.Account, int) {
 	acct, p := a.svc.Account(name)
 	if p != nil {
-		return nil, a.fail(p, ExitUsage)
+		return nil, a.failNamed(p, ExitUsage)
 	}
 	return acct, ExitOK
+}
+
+// failNamed fails a command on a named account with code, or with exit 3
+// when the problem is the account lookup's — no account of that name, or
+// an account file this program cannot read: input to change, whichever
+// command met it. The code says so, so commands need not load the store
+// beforehand just to pick the exit code.
+func (a *runner) failNamed(p *status.Problem, code int) int {
+	switch p.Code {
+	case "account.store.not_found", "account.store.read", "account.store.newer":
+		code = ExitUsage
+	}
+	return a.fail(p, code)
 }
 
 // namedAccount takes the single NAME argument and loads that account.
@@ -258,11 +271,8 @@ func (a *runner) accountRemove(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	if _, code := a.getAccount(name); code != ExitOK {
-		return code
-	}
 	if p := a.svc.Remove(context.Background(), name); p != nil {
-		return a.fail(p, ExitFailure)
+		return a.failNamed(p, ExitFailure)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.account.removed", "name", name))
 	return ExitOK

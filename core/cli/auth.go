@@ -99,15 +99,15 @@ func readLine(ctx context.Context, r interface{ Read([]byte) (int, error) }) (st
 }
 
 func (a *runner) tokenClaims(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "token")
+	name, code := a.oneName(pa, "token")
 	if code != ExitOK {
 		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	info, p := a.svc.TokenClaims(ctx, acct.Name)
+	info, p := a.svc.TokenClaims(ctx, name)
 	if p != nil {
-		return a.fail(p, ExitFailure)
+		return a.failNamed(p, ExitFailure)
 	}
 	c := info.Claims
 	if a.json {
@@ -144,15 +144,15 @@ func (a *runner) tokenClaims(pa *parsed) int {
 // accessToken is the one place where a token leaves the program: on stdout,
 // for helper programs (mutt, msmtp, ...). Nothing else is printed there.
 func (a *runner) accessToken(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "access-token")
+	name, code := a.oneName(pa, "access-token")
 	if code != ExitOK {
 		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	tok, p := a.svc.AccessToken(ctx, acct.Name)
+	tok, p := a.svc.AccessToken(ctx, name)
 	if p != nil {
-		return a.fail(p, ExitFailure)
+		return a.failNamed(p, ExitFailure)
 	}
 	fmt.Fprintln(a.env.Stdout, tok)
 	return ExitOK
@@ -163,11 +163,8 @@ func (a *runner) logout(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	if _, code := a.getAccount(name); code != ExitOK {
-		return code
-	}
 	if p := a.svc.Logout(context.Background(), name); p != nil {
-		return a.fail(p, ExitFailure)
+		return a.failNamed(p, ExitFailure)
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.logout.done", "name", name))
 	return ExitOK
@@ -190,7 +187,7 @@ func waitText(d time.Duration) string {
 // administrator consents once for the whole organisation (AADSTS65001,
 // 90094), then everyone can authorize.
 func (a *runner) consent(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "consent")
+	name, code := a.oneName(pa, "consent")
 	if code != ExitOK {
 		return code
 	}
@@ -200,10 +197,10 @@ func (a *runner) consent(pa *parsed) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	if p := a.svc.AdminConsent(ctx, acct.Name, bo); p != nil {
-		return a.fail(p, ExitFailure)
+	if p := a.svc.AdminConsent(ctx, name, bo); p != nil {
+		return a.failNamed(p, ExitFailure)
 	}
-	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", acct.Name))
+	fmt.Fprintln(a.env.Stdout, a.t("cli.consent.done", "name", name))
 	return ExitOK
 }
 

@@ -12,11 +12,11 @@ func init() {
 }
 
 func (a *runner) card(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "card")
+	name, code := a.oneName(pa, "card")
 	if code != ExitOK {
 		return code
 	}
-	fields, p := a.svc.Card(acct.Name, pa.str("product"))
+	fields, p := a.svc.Card(name, pa.str("product"))
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
@@ -29,7 +29,7 @@ func (a *runner) card(pa *parsed) int {
 
 // diagnose checks the account and prints one redacted report for a ticket.
 func (a *runner) diagnose(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "diagnose")
+	name, code := a.oneName(pa, "diagnose")
 	if code != ExitOK {
 		return code
 	}
@@ -39,9 +39,9 @@ func (a *runner) diagnose(pa *parsed) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	text, p := a.svc.Diagnostics(ctx, acct.Name, timeout)
+	text, p := a.svc.Diagnostics(ctx, name, timeout)
 	if p != nil {
-		return a.fail(p, ExitFailure)
+		return a.failNamed(p, ExitFailure)
 	}
 	fmt.Fprint(a.env.Stdout, text)
 	return ExitOK

@@ -32,13 +32,6 @@ func (a *runner) check(pa *parsed) int {
 	if code := a.monitorFlags(pa); code != ExitOK {
 		return code
 	}
-	for _, name := range pa.pos {
-		// A name that is no account is a usage error (exit 3), before any
-		// check runs.
-		if _, code := a.getAccount(name); code != ExitOK {
-			return code
-		}
-	}
 	parallel, p := app.ParseParallel(pa.str("parallel"))
 	if p != nil {
 		return a.fail(p, ExitUsage)
@@ -52,11 +45,15 @@ func (a *runner) check(pa *parsed) int {
 	var changed map[string]bool
 	results, p := a.svc.Check(ctx, pa.pos, app.CheckOptions{Parallel: parallel, Timeout: timeout, Changed: func(m map[string]bool) { changed = m }}, nil)
 	if p != nil {
-		code := ExitFailure
-		if p.Code == "cli.check.no_accounts" {
-			code = ExitUsage
+		switch {
+		case p.Code == "cli.check.no_accounts":
+			return a.fail(p, ExitUsage)
+		case len(pa.pos) > 0:
+			// A name that is no account is a usage error (exit 3); Check
+			// finds out before any check runs.
+			return a.failNamed(p, ExitFailure)
 		}
-		return a.fail(p, code)
+		return a.fail(p, ExitFailure)
 	}
 	var levels []status.Level
 	out := make([]checkJSON, 0, len(results))
@@ -105,7 +102,7 @@ func (a *runner) printResults(out []checkJSON) {
 }
 
 func (a *runner) sendTest(pa *parsed) int {
-	acct, code := a.namedAccount(pa, "send-test")
+	name, code := a.oneName(pa, "send-test")
 	if code != ExitOK {
 		return code
 	}
@@ -115,14 +112,14 @@ func (a *runner) sendTest(pa *parsed) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	r, p := a.svc.SendTest(ctx, acct.Name, pa.str("to"), timeout)
+	r, p := a.svc.SendTest(ctx, name, pa.str("to"), timeout)
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
 	if a.json {
 		a.printJSON(a.toJSON(r.Result))
 	} else if r.Level == status.Green {
-		fmt.Fprintln(a.env.Stdout, a.t("cli.send_test.sent", "name", acct.Name, "to", r.To, "from", r.From))
+		fmt.Fprintln(a.env.Stdout, a.t("cli.send_test.sent", "name", name, "to", r.To, "from", r.From))
 	} else {
 		a.printResults([]checkJSON{a.toJSON(r.Result)})
 	}
