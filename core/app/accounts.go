@@ -52,6 +52,12 @@ func (s *Service) add(ctx context.Context, in Input, clientSecret string) (*Save
 	if len(probs) > 0 {
 		return nil, probs
 	}
+	return s.save(ctx, a, sv, clientSecret)
+}
+
+// save stores a new account built (and its tenant resolved) by the caller,
+// with its client secret in the keyring.
+func (s *Service) save(ctx context.Context, a *Account, sv *Saved, clientSecret string) (*Saved, []*status.Problem) {
 	clientSecret, _ = s.useHeld(a, clientSecret)
 	a.HasClientSecret = clientSecret != ""
 	if p := needsSecret(a); p != nil {

@@ -67,9 +67,15 @@ func (s *Service) AddMailboxes(ctx context.Context, in Input, mailboxes []string
 	}
 	var out []*Saved
 	for _, x := range inputs {
-		// Each account gets the registration held for them all; it is
-		// forgotten only once all are stored.
-		sv, probs := s.add(ctx, x, clientSecret)
+		// The tenant is looked up once, for the first: the accounts share
+		// login, tenant and app, and a lookup may wait on a slow network
+		// (or, offline, time out) once per account otherwise.
+		a, sv, probs := s.buildLike(ctx, x, out)
+		if len(probs) == 0 {
+			// Each account gets the registration held for them all; it
+			// is forgotten only once all are stored.
+			sv, probs = s.save(ctx, a, sv, clientSecret)
+		}
 		if len(probs) > 0 {
 			for _, done := range out {
 				if p := s.Remove(ctx, done.Account.Name); p != nil {
@@ -82,4 +88,20 @@ func (s *Service) AddMailboxes(ctx context.Context, in Input, mailboxes []string
 	}
 	s.forget(out[0].Account.Tenant, out[0].Account.ClientID)
 	return out, nil
+}
+
+// buildLike builds the account of one of several mailboxes: the first with
+// its tenant looked up, every later one with the tenant the first got and
+// what the lookup said.
+func (s *Service) buildLike(ctx context.Context, in Input, done []*Saved) (*Account, *Saved, []*status.Problem) {
+	if len(done) == 0 {
+		return s.build(ctx, in)
+	}
+	a, probs := in.Build()
+	if len(probs) > 0 {
+		return nil, nil, probs
+	}
+	first := done[0]
+	a.Tenant = first.Account.Tenant
+	return a, &Saved{Account: a, Note: first.Note, TenantGiven: first.TenantGiven, Cloud: first.Cloud}, nil
 }
