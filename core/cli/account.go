@@ -44,7 +44,7 @@ func (a *runner) accountAdd(pa *parsed) int {
 		return code
 	}
 	in := app.Input{
-		Name: name, Login: pa.str("login"), Mailbox: pa.str("mailbox"), Tenant: pa.str("tenant"),
+		Name: name, Login: pa.str("login"), Tenant: pa.str("tenant"),
 		ClientID: pa.str("client-id"), Flow: pa.str("flow"), Redirect: pa.str("redirect"),
 		IMAP: pa.str("imap"), POP3: pa.str("pop3"), SMTP: pa.str("smtp"),
 		IMAPSecurity: pa.str("imap-security"), POP3Security: pa.str("pop3-security"), SMTPSecurity: pa.str("smtp-security"),
@@ -65,43 +65,12 @@ func (a *runner) accountAdd(pa *parsed) int {
 		}
 	}
 	// Several --mailbox (or one with a list) for one login: one account per
-	// mailbox, sharing one sign-in.
+	// mailbox, sharing one sign-in; one (or none) is one account.
 	var mailboxes []string
 	for _, v := range pa.all["mailbox"] {
 		mailboxes = append(mailboxes, app.SplitMailboxes(v)...)
 	}
-	if len(mailboxes) > 1 {
-		return a.accountAddMailboxes(in, mailboxes, clientSecret)
-	}
 	// The tenant lookup may wait on a slow network; Ctrl+C ends it cleanly.
-	ctx, cancel := interruptible()
-	saved, problems := a.svc.Add(ctx, in, clientSecret)
-	cancel()
-	if len(problems) > 0 {
-		code := ExitUsage
-		if isStoreFault(problems[0]) {
-			code = ExitFailure
-		}
-		return a.failAll(problems, code)
-	}
-	if saved.Note != nil {
-		a.printNote(a.env.Stderr, saved.Note)
-	} else if saved.TenantGiven != "" {
-		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", saved.TenantGiven, "tenant", saved.Account.Tenant, "cloud", saved.Cloud))
-	}
-	acct := saved.Account
-	if a.json {
-		return a.printJSON(acct)
-	}
-	fmt.Fprintln(a.env.Stdout, a.t("cli.account.added", "name", acct.Name))
-	if acct.Flow != app.FlowApp {
-		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", acct.Name))
-	}
-	return ExitOK
-}
-
-// accountAddMailboxes adds one account per mailbox, all or nothing.
-func (a *runner) accountAddMailboxes(in app.Input, mailboxes []string, clientSecret string) int {
 	ctx, cancel := interruptible()
 	saved, problems := a.svc.AddMailboxes(ctx, in, mailboxes, clientSecret)
 	cancel()
@@ -112,10 +81,17 @@ func (a *runner) accountAddMailboxes(in app.Input, mailboxes []string, clientSec
 		}
 		return a.failAll(problems, code)
 	}
-	if saved[0].Note != nil {
-		a.printNote(a.env.Stderr, saved[0].Note)
+	first := saved[0]
+	if first.Note != nil {
+		a.printNote(a.env.Stderr, first.Note)
+	} else if first.TenantGiven != "" {
+		fmt.Fprintln(a.env.Stderr, a.t("cli.account.tenant_resolved", "domain", first.TenantGiven, "tenant", first.Account.Tenant, "cloud", first.Cloud))
 	}
 	if a.json {
+		if len(saved) == 1 {
+			// One account is an object, several a list: scripts read both.
+			return a.printJSON(first.Account)
+		}
 		list := make([]*app.Account, len(saved))
 		for i, sv := range saved {
 			list[i] = sv.Account
@@ -125,8 +101,8 @@ func (a *runner) accountAddMailboxes(in app.Input, mailboxes []string, clientSec
 	for _, sv := range saved {
 		fmt.Fprintln(a.env.Stdout, a.t("cli.account.added", "name", sv.Account.Name))
 	}
-	if in.Flow != string(app.FlowApp) {
-		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", saved[0].Account.Name))
+	if first.Account.Flow != app.FlowApp {
+		fmt.Fprintln(a.env.Stdout, a.t("cli.account.next_authorize", "name", first.Account.Name))
 	}
 	return ExitOK
 }

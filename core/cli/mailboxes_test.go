@@ -43,3 +43,37 @@ func TestAccountAddSeveralMailboxes(t *testing.T) {
 		t.Error("a half-done add left buero-neu behind")
 	}
 }
+
+// TestAccountAddOnePathForOneAndMany: one --mailbox and several go the same
+// way: the tenant given as a domain is resolved (and said so) for both,
+// --json is one object for one account and a list for several.
+func TestAccountAddOnePathForOneAndMany(t *testing.T) {
+	h := newSandboxCLI(t)
+	d := h.sb.Identity.Domains()[0]
+	add := func(name string, boxes ...string) (string, string) {
+		t.Helper()
+		args := []string{"--json", "account", "add", name, "--login", "anna@" + d, "--tenant", h.sb.Identity.Authority() + "/" + d + "/",
+			"--client-id", identity.PublicClientID}
+		for _, b := range boxes {
+			args = append(args, "--mailbox", b)
+		}
+		out, errs, code := h.run("", args...)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s%s", name, code, out, errs)
+		}
+		if !strings.Contains(errs, h.sb.Identity.TenantID()) {
+			t.Errorf("%s: the resolved tenant is not named:\n%s", name, errs)
+		}
+		return out, errs
+	}
+	out, _ := add("eins", "info@"+d)
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil || one["mailbox"] != "info@"+d || one["tenant"] != h.sb.Identity.TenantID() {
+		t.Fatalf("one: %v\n%s", err, out)
+	}
+	out, _ = add("viele", "info@"+d, "support@"+d)
+	var many []map[string]any
+	if err := json.Unmarshal([]byte(out), &many); err != nil || len(many) != 2 || many[1]["tenant"] != h.sb.Identity.TenantID() {
+		t.Fatalf("many: %v\n%s", err, out)
+	}
+}
