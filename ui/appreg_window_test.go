@@ -1,17 +1,24 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
 	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/sandbox"
+	"mailoauth/core/sandbox/graph"
+	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/status"
 )
 
@@ -114,4 +121,194 @@ func TestWizardCreatesAnAppOnlyRegistration(t *testing.T) {
 		}
 	}
 	leakScan(t, sb, svc, shown+z.verifyInfo.Text)
+}
+
+func (f *fakeService) CheckApp(context.Context, app.AppCheckRequest) (*app.AppChecked, *status.Problem) {
+	return nil, status.New(status.Red, "appreg.no_protocol")
+}
+func (f *fakeService) ClientSecret(_ context.Context, name string) (string, *status.Problem) {
+	return "", status.New(status.Red, "app.no_client_secret", "name", name)
+}
+
+// lockedKeyring is the fake whose keyring is locked.
+type lockedKeyring struct{ *fakeService }
+
+func (lockedKeyring) ClientSecret(context.Context, string) (string, *status.Problem) {
+	return "", status.New(status.Red, "secret.locked")
+}
+func (f *fakeService) SuggestAdmin() string { return "" }
+
+// canvasText is every label's, entry's and button's text below o.
+func canvasText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(x.Text + "\n")
+		case *widget.Button:
+			b.WriteString(x.Text + "\n")
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			if _, leaf := o.(*widget.Label); !leaf {
+				for _, c := range test.WidgetRenderer(w).Objects() {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+// registeredAccount is a delegated account "anna" set up with a new app
+// registration made through the sandbox's Graph.
+func registeredAccount(t *testing.T, sb *sandbox.Sandbox, svc *app.Service) string {
+	t.Helper()
+	res, probs := svc.Register(context.Background(), app.RegisterRequest{AdminOptions: app.AdminOptions{Admin: "admin@contoso.example"},
+		Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
+		Account: app.Input{Name: "anna", Login: "anna@contoso.example", IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(),
+			SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	return res.ClientID
+}
+
+// TestCheckAppRegistrationFindsAndRepairs: the account's "Check app
+// registration" finds a redirect URI moved to the Web platform with its
+// text and fix, and "Check and repair" fixes it and says so.
+func TestCheckAppRegistrationFindsAndRepairs(t *testing.T) {
+	test.NewTempApp(t)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
+	clientID := registeredAccount(t, sb, svc)
+	if err := sb.Graph.SeedFault(clientID, graph.FaultRedirectWeb); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(svc, i18n.EN, w)
+	w.SetContent(u.Object)
+	u.list.Select(u.index("anna"))
+	if findButton(u.detail.actions, "Check app registration") == nil {
+		t.Fatal("no Check app registration action")
+	}
+	if u.detail.copySecret.Visible() {
+		t.Error("Copy client secret offered for a delegated account")
+	}
+	c := u.checkApp("anna")
+	c.admin.SetText("admin@contoso.example")
+	test.Tap(c.check)
+	waitOrFail(t, &u.running, 30*time.Second, "the check")
+	got := canvasText(c.findings)
+	if !strings.Contains(got, "Web platform only") || !strings.Contains(got, "Repair moves it") || !strings.Contains(got, "Check and repair") {
+		t.Fatalf("check:\n%s", got)
+	}
+	test.Tap(c.repair)
+	waitOrFail(t, &u.running, 30*time.Second, "the repair")
+	got = canvasText(c.findings)
+	if !strings.Contains(got, "Repaired: ") || !strings.Contains(got[strings.Index(got, "Now:"):], "Everything mailoauth needs is in place.") {
+		t.Fatalf("repair:\n%s", got)
+	}
+	leakScan(t, sb, svc, got)
+}
+
+// TestCheckAppDialogCloseEndsTheSignIn: closing the dialog while the
+// administrator has not signed in yet ends the sign-in and its listener.
+func TestCheckAppDialogCloseEndsTheSignIn(t *testing.T) {
+	test.NewTempApp(t)
+	var follow atomic.Bool
+	follow.Store(true)
+	urls := make(chan string, 4)
+	var consenting func(string) error
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.DE, func(u string) error {
+		if follow.Load() {
+			return consenting(u)
+		}
+		urls <- u
+		return nil
+	})
+	consenting = app.ConsentingBrowser(sb.Identity.HTTPClient())
+	registeredAccount(t, sb, svc)
+	follow.Store(false)
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(svc, i18n.DE, w)
+	w.SetContent(u.Object)
+	c := u.checkApp("anna")
+	if c.repair.Text != "Prüfen und reparieren" {
+		t.Errorf("repair button %q", c.repair.Text)
+	}
+	test.Tap(c.check)
+	var signIn string
+	select {
+	case signIn = <-urls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the administrator's sign-in never opened the browser")
+	}
+	addr := listenerOf(t, signIn)
+	c.box.Hide()
+	waitOrFail(t, &u.running, 10*time.Second, "the administrator's sign-in after closing the dialog")
+	if listening(addr) {
+		t.Error("the loopback listener outlived the dialog")
+	}
+}
+
+// TestCopyClientSecret: the secret goes to the clipboard without being
+// shown, the status says so, and it is taken off again later unless
+// something else was copied meanwhile; a locked keyring is said, and the
+// clipboard keeps what it held.
+func TestCopyClientSecret(t *testing.T) {
+	test.NewTempApp(t)
+	clipboardClearAfter = 200 * time.Millisecond
+	t.Cleanup(func() { clipboardClearAfter = 2 * time.Minute })
+	sb, svc := sandboxService(t, sandbox.Options{}, i18n.EN, nil)
+	in := app.Input{Name: "app", Login: "alarm@contoso.example", Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
+		ClientID: identity.ConfidentialClientID, Flow: "app", IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr()}
+	if _, probs := svc.Add(context.Background(), in, "s3cret-value"); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	w := test.NewTempWindow(t, nil)
+	u := NewAccounts(svc, i18n.EN, w)
+	w.SetContent(u.Object)
+	u.list.Select(u.index("app"))
+	if !u.detail.copySecret.Visible() {
+		t.Fatal("no Copy client secret for an app-only account")
+	}
+	cb := fyne.CurrentApp().Clipboard()
+	test.Tap(u.detail.copySecret)
+	u.running.Wait()
+	if cb.Content() != "s3cret-value" {
+		t.Fatalf("clipboard %q", cb.Content())
+	}
+	if !strings.Contains(u.status.Text, "clipboard") || strings.Contains(canvasText(w.Canvas().Content()), "s3cret-value") {
+		t.Errorf("status %q, or the secret shown", u.status.Text)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for cb.Content() != "" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if cb.Content() != "" {
+		t.Fatal("the secret stayed on the clipboard")
+	}
+	test.Tap(u.detail.copySecret)
+	u.running.Wait()
+	cb.SetContent("something else")
+	time.Sleep(3 * clipboardClearAfter)
+	if cb.Content() != "something else" {
+		t.Errorf("what the user copied afterwards was cleared: %q", cb.Content())
+	}
+
+	// A locked keyring: its problem, and the clipboard untouched.
+	f := lockedKeyring{&fakeService{accounts: []account.Account{{Name: "app", Login: "alarm@contoso.com", Flow: account.FlowApp}}}}
+	u2 := NewAccounts(f, i18n.EN, w)
+	u2.copySecret("app")
+	u2.running.Wait()
+	if cb.Content() != "something else" || !strings.Contains(u2.status.Text, "locked") {
+		t.Errorf("locked keyring: clipboard %q, status %q", cb.Content(), u2.status.Text)
+	}
 }

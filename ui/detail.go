@@ -27,14 +27,16 @@ type detail struct {
 	overall *Light
 	actions *fyne.Container
 	mute    *widget.Button
-	results *fyne.Container // rebuilt with each result
-	token   *fyne.Container
-	config  *fyne.Container
-	note    *widget.Entry
-	saveBtn *widget.Button
-	none    *widget.Label
-	content *fyne.Container
-	Object  fyne.CanvasObject
+	// copySecret is offered for app-only accounts only.
+	copySecret *widget.Button
+	results    *fyne.Container // rebuilt with each result
+	token      *fyne.Container
+	config     *fyne.Container
+	note       *widget.Entry
+	saveBtn    *widget.Button
+	none       *widget.Label
+	content    *fyne.Container
+	Object     fyne.CanvasObject
 }
 
 func newDetail(u *Accounts) *detail {
@@ -53,6 +55,7 @@ func newDetail(u *Accounts) *detail {
 			}
 		}
 	}
+	d.copySecret = widget.NewButtonWithIcon(u.t("ui.appreg.copy_secret"), theme.ContentCopyIcon(), sel(u.copySecret))
 	d.actions = container.NewGridWithColumns(3,
 		widget.NewButtonWithIcon(u.t("ui.check"), theme.ViewRefreshIcon(), sel(func(n string) { u.check([]string{n}) })),
 		widget.NewButtonWithIcon(u.t("ui.authorize"), theme.LoginIcon(), sel(u.authorize)),
@@ -69,6 +72,8 @@ func newDetail(u *Accounts) *detail {
 			}
 		})),
 		widget.NewButtonWithIcon(u.t("ui.diagnostics"), theme.InfoIcon(), sel(u.diagnostics)),
+		widget.NewButtonWithIcon(u.t("ui.appreg.check_app"), theme.SettingsIcon(), sel(func(n string) { u.checkApp(n) })),
+		d.copySecret,
 		d.mute,
 		widget.NewButtonWithIcon(u.t("ui.remove"), theme.DeleteIcon(), sel(u.remove)),
 	)
@@ -115,6 +120,11 @@ func (u *Accounts) showDetail() {
 	} else {
 		d.mute.SetText(u.t("window.mute"))
 		d.mute.SetIcon(theme.VolumeMuteIcon())
+	}
+	if s.acct.Flow == app.FlowApp {
+		d.copySecret.Show()
+	} else {
+		d.copySecret.Hide()
 	}
 	d.showConfig(s)
 	d.showResults()

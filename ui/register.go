@@ -21,6 +21,7 @@ func (z *Wizard) registerBox() fyne.CanvasObject {
 	if z.regAdmin == nil {
 		z.regAdmin = widget.NewEntry()
 		z.regAdmin.SetPlaceHolder("admin@contoso.com")
+		z.regAdmin.SetText(z.svc.SuggestAdmin())
 		z.regStatus = widgetText(z.t("ui.wiz.register_hint"))
 		z.regBtn = widget.NewButton(z.t("ui.wiz.register"), z.register)
 	}
@@ -42,10 +43,7 @@ func (z *Wizard) register() {
 				fyne.Do(func() { z.regStatus.SetText(z.t("ui.wiz.register_signin") + "\n" + z.t("ui.open_url", "url", u)) })
 			}},
 			Progress: func(p app.RegisterProgress) {
-				text := i18n.T(z.lang, p.Step, i18n.Args(p.Args))
-				if p.Waiting && p.Step != "appreg.step.throttled" {
-					text = z.t("appreg.step.waiting", "elapsed", p.Elapsed.Round(time.Second).String())
-				}
+				text := progressText(z.lang, p)
 				fyne.Do(func() { z.regStatus.SetText(text) })
 			},
 		},
@@ -122,6 +120,15 @@ func (z *Wizard) showHeldSecret() {
 	} else {
 		z.heldNote.Hide()
 	}
+}
+
+// progressText is a step of creating, checking or repairing a registration
+// as the window shows it; while Entra replicates, how long it has waited.
+func progressText(lang i18n.Lang, p app.RegisterProgress) string {
+	if p.Waiting && p.Step != "appreg.step.throttled" {
+		return tr(lang, "appreg.step.waiting", "elapsed", p.Elapsed.Round(time.Second).String())
+	}
+	return i18n.T(lang, p.Step, i18n.Args(p.Args))
 }
 
 // typedCodeBox is where the user types the code Microsoft's page shows when

@@ -29,6 +29,12 @@ type Service interface {
 	// Register creates (or finds and repairs) the app registration through
 	// Microsoft Graph after an administrator signs in.
 	Register(ctx context.Context, r app.RegisterRequest) (*app.Registered, []*status.Problem)
+	// CheckApp reads (and with Repair fixes) an account's app registration.
+	CheckApp(ctx context.Context, r app.AppCheckRequest) (*app.AppChecked, *status.Problem)
+	// ClientSecret is an app-only account's client secret, for the clipboard.
+	ClientSecret(ctx context.Context, name string) (string, *status.Problem)
+	// SuggestAdmin is the administrator's login to prefill (the demo's).
+	SuggestAdmin() string
 	LogDir() string
 	Logf(format string, args ...any)
 	ConfigDir() string

@@ -102,6 +102,7 @@ type Service struct {
 	mu      sync.Mutex
 	suggest Input // values to prefill the wizard with (the demo's sandbox)
 	held    map[string]heldApp
+	admin   string // the administrator's login to prefill (the demo's sandbox)
 	closers []func()
 }
 
@@ -178,6 +179,14 @@ func (s *Service) Suggest() Input {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.suggest
+}
+
+// SuggestAdmin is the administrator's login to prefill where one signs in
+// to Microsoft Graph: the demo's sandbox administrator; "" otherwise.
+func (s *Service) SuggestAdmin() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.admin
 }
 
 // checkOptions are the mail checks' options; timeout 0 is the default.
