@@ -217,7 +217,7 @@ func (u *Accounts) copySecret(name string) {
 			cb.SetContent(v)
 			u.status.SetText(u.t("ui.appreg.secret_copied", "name", name, "minutes", strconv.Itoa(max(1, int(clipboardClearAfter/time.Minute)))))
 			time.AfterFunc(clipboardClearAfter, func() {
-				fyne.Do(func() {
+				u.do(func() {
 					if cb.Content() == v {
 						cb.SetContent("")
 					}

@@ -195,8 +195,8 @@ func TestCheckAppRegistrationFindsAndRepairs(t *testing.T) {
 	u := NewAccounts(svc, i18n.EN, w)
 	w.SetContent(u.Object)
 	u.list.Select(u.index("anna"))
-	if findButton(u.detail.actions, "Check app registration") == nil {
-		t.Fatal("no Check app registration action")
+	if findButton(u.detail.actions, "App registration") == nil {
+		t.Fatal("no App registration action")
 	}
 	if u.detail.copySecret.Visible() {
 		t.Error("Copy client secret offered for a delegated account")
@@ -280,27 +280,33 @@ func TestCopyClientSecret(t *testing.T) {
 		t.Fatal("no Copy client secret for an app-only account")
 	}
 	cb := fyne.CurrentApp().Clipboard()
+	// The clipboard is read and written on the UI goroutine, as the
+	// window does (the test driver runs fyne.Do on the caller's).
+	clip := func() (s string) {
+		u.do(func() { s = cb.Content() })
+		return s
+	}
 	test.Tap(u.detail.copySecret)
 	u.running.Wait()
-	if cb.Content() != "s3cret-value" {
-		t.Fatalf("clipboard %q", cb.Content())
+	if clip() != "s3cret-value" {
+		t.Fatalf("clipboard %q", clip())
 	}
 	if !strings.Contains(u.status.Text, "clipboard") || strings.Contains(canvasText(w.Canvas().Content()), "s3cret-value") {
 		t.Errorf("status %q, or the secret shown", u.status.Text)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for cb.Content() != "" && time.Now().Before(deadline) {
+	for clip() != "" && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if cb.Content() != "" {
+	if clip() != "" {
 		t.Fatal("the secret stayed on the clipboard")
 	}
 	test.Tap(u.detail.copySecret)
 	u.running.Wait()
-	cb.SetContent("something else")
+	u.do(func() { cb.SetContent("something else") })
 	time.Sleep(3 * clipboardClearAfter)
-	if cb.Content() != "something else" {
-		t.Errorf("what the user copied afterwards was cleared: %q", cb.Content())
+	if clip() != "something else" {
+		t.Errorf("what the user copied afterwards was cleared: %q", clip())
 	}
 
 	// A locked keyring: its problem, and the clipboard untouched.
@@ -308,7 +314,7 @@ func TestCopyClientSecret(t *testing.T) {
 	u2 := NewAccounts(f, i18n.EN, w)
 	u2.copySecret("app")
 	u2.running.Wait()
-	if cb.Content() != "something else" || !strings.Contains(u2.status.Text, "locked") {
-		t.Errorf("locked keyring: clipboard %q, status %q", cb.Content(), u2.status.Text)
+	if clip() != "something else" || !strings.Contains(u2.status.Text, "locked") {
+		t.Errorf("locked keyring: clipboard %q, status %q", clip(), u2.status.Text)
 	}
 }
