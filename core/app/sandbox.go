@@ -112,9 +112,11 @@ func StartSandbox(o SandboxOptions) (info *SandboxInfo, stop func(), p *status.P
 }
 
 // StartDemo runs the sandbox in-process with a temporary config folder, a
-// memory keyring and three accounts: one all green, one not yet authorized
-// (yellow) and one whose login has no rights on its mailbox (red). Close
-// the service to stop it all.
+// memory keyring and four accounts: one all green, one not yet authorized
+// (yellow), one whose login has no rights on its mailbox (red), and one
+// authorized with an app registration the sandbox's administrator made
+// through its Microsoft Graph at start (admin → app → mailbox). Close the
+// service to stop it all.
 func StartDemo(o Options) (*Service, *status.Problem) {
 	fail := func(err error) *status.Problem {
 		return status.New(status.Red, "cli.sandbox.start").WithDetail(err.Error()).Wrap(err)
@@ -163,6 +165,21 @@ func StartDemo(o Options) (*Service, *status.Problem) {
 				return nil, p
 			}
 		}
+	}
+	// The whole path without a tenant: the sandbox's administrator signs
+	// in to its Microsoft Graph, a new app registration is made, and a
+	// fourth account is authorized with that app.
+	s.admin = "admin@" + d
+	_, probs := s.Register(context.Background(), RegisterRequest{AdminOptions: AdminOptions{Admin: s.admin}, Tenant: tenant,
+		Name: "mailoauth-demo", Account: Input{Name: "demo-neue-app", Login: "erik@" + d,
+			IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}})
+	if len(probs) > 0 {
+		s.Close()
+		return nil, probs[0]
+	}
+	if _, p := s.Authorize(context.Background(), "demo-neue-app", AuthorizeOptions{}); p != nil {
+		s.Close()
+		return nil, p
 	}
 	s.browser = browser
 	return s, nil
