@@ -47,11 +47,23 @@ func ConfigDir(flag string) (string, error) {
 	if d := os.Getenv("MAILOAUTH_CONFIG_DIR"); d != "" {
 		return filepath.Abs(d)
 	}
+	return DefaultConfigDir()
+}
+
+// DefaultConfigDir is the config folder when neither the flag nor
+// MAILOAUTH_CONFIG_DIR names one.
+func DefaultConfigDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(base, "mailoauth"), nil
+}
+
+// Exists says whether the folder holds an account file (written once).
+func (s *Store) Exists() bool {
+	_, err := os.Stat(s.path())
+	return err == nil
 }
 
 // Store keeps the accounts in one JSON file. It never holds a secret. Every

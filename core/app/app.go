@@ -116,7 +116,7 @@ func Open(opts Options) (*Service, *status.Problem) {
 	s := &Service{lang: opts.Lang, dir: dir, store: account.Open(dir), results: results.Open(dir), settings: settings.Open(dir), secrets: opts.Secrets,
 		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir, eventLog: opts.EventLog}
 	if s.secrets == nil {
-		s.secrets = secret.NewKeyring()
+		s.secrets = scopeKeyring(secret.NewKeyring(), dir, s.store)
 	}
 	if s.http == nil {
 		s.http = NewHTTPClient(opts.RootCAs)

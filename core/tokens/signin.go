@@ -103,3 +103,14 @@ func (m *Manager) Remove(ctx context.Context, a *account.Account, rest []account
 	}
 	return nil
 }
+
+// Keys lists every keyring key that may hold something of the account: its
+// own, those of older versions, and its sign-in's.
+func Keys(a *account.Account) []string {
+	si := signInOf(a)
+	keys := []string{secret.RefreshTokenKey(a.Name), secret.AccessTokenKey(a.Name), secret.ClientSecretKey(a.Name)}
+	if si.shared() {
+		keys = append(keys, si.refresh, si.access)
+	}
+	return keys
+}
