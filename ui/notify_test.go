@@ -59,7 +59,16 @@ func TestEveryCheckNotifiesOncePerWorsening(t *testing.T) {
 		u.doMu.Lock()
 		before := lv.runs
 		u.doMu.Unlock()
-		lv.tray.watcher.(*app.Watcher).CheckNow("m")
+		wt := lv.tray.watcher.(*app.Watcher)
+		// The previous run's results reach the window before the watcher
+		// marks that run ended; a CheckNow in between finds "m" still
+		// running and is skipped (never two runs of one account).
+		for deadline := time.Now().Add(20 * time.Second); len(wt.Running()) > 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the watcher's previous run did not end")
+			}
+		}
+		wt.CheckNow("m")
 		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			u.doMu.Lock()
 			done := lv.runs > before
