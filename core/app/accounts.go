@@ -192,6 +192,11 @@ func (s *Service) RemoveAll(ctx context.Context) *status.Problem {
 	if p := s.results.RemoveAll(); p != nil {
 		return p
 	}
+	// This folder's start at sign-in goes with its settings (another
+	// folder's entry stays).
+	if p := s.setAutostart(false); p != nil {
+		return p
+	}
 	if p := s.settings.Remove(); p != nil {
 		return p
 	}

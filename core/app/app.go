@@ -98,6 +98,10 @@ type Service struct {
 	roots    *x509.CertPool
 	browser  func(string) error
 	eventLog OpenEventLog
+	// auto is the start at sign-in; executable the running program that
+	// it starts (tests replace it).
+	auto       autostarter
+	executable func() (string, error)
 
 	mu      sync.Mutex
 	suggest Input // values to prefill the wizard with (the demo's sandbox)
@@ -114,7 +118,8 @@ func Open(opts Options) (*Service, *status.Problem) {
 		return nil, status.New(status.Red, "cli.config_dir", "dir", opts.ConfigDir).WithDetail(err.Error()).Wrap(err)
 	}
 	s := &Service{lang: opts.Lang, dir: dir, store: account.Open(dir), results: results.Open(dir), settings: settings.Open(dir), secrets: opts.Secrets,
-		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir, eventLog: opts.EventLog}
+		http: opts.HTTPClient, roots: opts.RootCAs, browser: opts.OpenBrowser, logDir: opts.LogDir, eventLog: opts.EventLog,
+		auto: systemAutostart{}, executable: defaultExecutable}
 	if s.secrets == nil {
 		s.secrets = scopeKeyring(secret.NewKeyring(), dir, s.store)
 	}

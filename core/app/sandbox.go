@@ -146,6 +146,7 @@ func StartDemo(o Options) (*Service, *status.Problem) {
 		return nil, p
 	}
 	s.closers = append(s.closers, func() { sb.Close(); os.RemoveAll(dir) })
+	s.auto = &memoryAutostart{}
 	tenant := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"
 	d := sb.Identity.Domains()[0]
 	s.suggest = Input{Tenant: tenant, ClientID: identity.PublicClientID, Login: "dora@" + d,

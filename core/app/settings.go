@@ -25,7 +25,34 @@ func (s *Service) Settings() (Settings, *status.Problem) { return s.settings.Loa
 
 // UpdateSettings changes some settings and keeps the others as they are in
 // the file, e.g. UpdateSettings(func(x *Settings) { x.Window = g }).
-func (s *Service) UpdateSettings(fn func(*Settings)) *status.Problem { return s.settings.Update(fn) }
+// Changing StartWithWindows writes or removes the start at sign-in; when
+// that fails the setting keeps its old value (it never says "on" without
+// the entry) and the problem is returned, the other settings saved.
+func (s *Service) UpdateSettings(fn func(*Settings)) *status.Problem {
+	var ap *status.Problem
+	changed, now := false, false
+	p := s.settings.Update(func(x *Settings) {
+		was := x.StartWithWindows
+		fn(x)
+		if x.StartWithWindows == was {
+			return
+		}
+		if ap = s.setAutostart(x.StartWithWindows); ap != nil {
+			x.StartWithWindows = was
+			return
+		}
+		changed, now = true, x.StartWithWindows
+	})
+	if p != nil {
+		if changed {
+			// The file still says the old value: so does the system.
+			s.LogProblem(s.setAutostart(!now))
+		}
+		return p
+	}
+	s.LogProblem(ap)
+	return ap
+}
 
 // SavedLanguage is the language chosen in the settings of the config folder
 // configDir ("" = the default folder), if one was chosen; --lang wins over
