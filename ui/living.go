@@ -22,6 +22,9 @@ type living struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	runs   int // watched runs shown, for the latency summary
+	// placed: the window was shown and put at its saved place; shown: it
+	// is on screen now (only then is its place worth keeping).
+	placed, shown bool
 }
 
 func newLiving(u *Accounts, a fyne.App, w fyne.Window, desk Desktop, set app.Settings) *living {
@@ -108,6 +111,7 @@ func (lv *living) closeWindow() {
 	lv.saveSize()
 	if lv.trayOn() && lv.watching() {
 		lv.win.Hide()
+		lv.shown = false
 		if !lv.set.TrayHintShown {
 			lv.desk.Notify("mailoauth", lv.u.t("window.tray_hint"))
 			lv.set.TrayHintShown = true
@@ -120,9 +124,37 @@ func (lv *living) closeWindow() {
 	lv.quit()
 }
 
-// show brings the window back (the tray's Open, a second start).
+// start shows the window, or for --minimized (the start at sign-in) only
+// the tray icon and the watcher — when there is a tray to come back from
+// and the watcher runs; never an invisible program with no way back. With
+// no account there is nothing to watch: the window with the wizard.
+func (lv *living) start(minimized bool) {
+	u := lv.u
+	if !minimized || !lv.trayOn() || !lv.watching() || len(u.all) == 0 {
+		lv.show()
+	}
+	// The kept lights are on screen already; a fresh check of all runs
+	// beside them (the watcher's first round, or one check when watching
+	// is off).
+	if len(u.all) == 0 {
+		u.openWizard()
+	} else if lv.set.EveryMinutes == 0 {
+		u.check(nil)
+	}
+}
+
+// show brings the window back (the tray's Open, a second start); the first
+// time it also puts it where it was last (placeWindow refuses a place on
+// no screen).
 func (lv *living) show() {
 	lv.win.Show()
+	if !lv.placed {
+		lv.placed = true
+		if g := lv.set.Window; g.X != 0 || g.Y != 0 {
+			placeWindow(lv.win, g.X, g.Y)
+		}
+	}
+	lv.shown = true
 	lv.win.RequestFocus()
 }
 
@@ -140,12 +172,21 @@ func (lv *living) stop() {
 	<-lv.done
 }
 
-// saveSize remembers the window's size. Fyne offers no window position, so
-// the system places it.
+// saveSize remembers the window's size and, while it is on screen, its
+// place (windowPos: Windows and X11; elsewhere the system places it).
 func (lv *living) saveSize() {
 	sz := lv.win.Canvas().Size()
 	if sz.Width < 100 || sz.Height < 100 {
 		return
 	}
-	_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.Window.Width, s.Window.Height = sz.Width, sz.Height })
+	x, y, at := 0, 0, false
+	if lv.shown {
+		x, y, at = windowPos(lv.win)
+	}
+	_ = lv.u.svc.UpdateSettings(func(s *app.Settings) {
+		s.Window.Width, s.Window.Height = sz.Width, sz.Height
+		if at {
+			s.Window.X, s.Window.Y = x, y
+		}
+	})
 }

@@ -21,6 +21,9 @@ type Options struct {
 	Lang      i18n.Lang
 	ConfigDir string // "" = default (flag/env handled by the caller)
 	Demo      bool
+	// Minimized starts with only the tray icon and the watcher (the start
+	// at sign-in), where that leaves a way back to the window.
+	Minimized bool
 }
 
 // Run opens the "Konten verwalten" window and returns the exit code.
@@ -89,21 +92,15 @@ func Run(opts Options) int {
 	w.Resize(size)
 	lv := newLiving(u, a, w, newFyneDesktop(a), set)
 	lv.startWatching(svc)
+	if ap := svc.FollowAutostart(); ap != nil {
+		u.status.SetText(ap.Message(opts.Lang))
+	}
 	go func() {
 		for range raise {
 			fyne.Do(lv.show)
 		}
 	}()
-	w.Show()
-	// The kept lights are on screen already; a fresh check of all runs
-	// beside them (the watcher's first round, or one check when watching
-	// is off). With no account at all there is nothing to look at but the
-	// wizard.
-	if len(u.all) == 0 {
-		u.openWizard()
-	} else if set.EveryMinutes == 0 {
-		u.check(nil)
-	}
+	lv.start(opts.Minimized)
 	a.Run()
 	lv.stop()
 	return 0

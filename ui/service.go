@@ -43,7 +43,11 @@ type Service interface {
 	SetNote(name, note string) *status.Problem
 	TokenHealth(name string) (app.TokenHealth, *status.Problem)
 	Settings() (app.Settings, *status.Problem)
+	// UpdateSettings also writes or removes the start at sign-in when
+	// StartWithWindows changes (kept unchanged when that fails).
 	UpdateSettings(fn func(*app.Settings)) *status.Problem
+	// AutostartOffered: nil, or why this system has no start at sign-in.
+	AutostartOffered() *status.Problem
 	Suggest() app.Input
 }
 

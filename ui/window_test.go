@@ -23,10 +23,12 @@ type fakeService struct {
 	accounts []account.Account
 	kept     map[string]app.LastResult
 	settings *app.Settings
-	health   map[string]app.TokenHealth
-	results  []status.Result
-	removed  []string
-	products []string // the product of every Card call
+	// autostartRefused: the start at sign-in cannot be written.
+	autostartRefused *status.Problem
+	health           map[string]app.TokenHealth
+	results          []status.Result
+	removed          []string
+	products         []string // the product of every Card call
 	// authorized, when set, is what Authorize answers.
 	authorized *app.Authorized
 }
@@ -265,12 +267,19 @@ func (f *fakeService) Settings() (app.Settings, *status.Problem) {
 }
 func (f *fakeService) UpdateSettings(fn func(*app.Settings)) *status.Problem {
 	s, _ := f.Settings()
+	was := s.StartWithWindows
 	fn(&s)
+	var p *status.Problem
+	if s.StartWithWindows != was && f.autostartRefused != nil {
+		// What the service does: the setting stays, the others are saved.
+		s.StartWithWindows, p = was, f.autostartRefused
+	}
 	f.mu.Lock()
 	f.settings = &s
 	f.mu.Unlock()
-	return nil
+	return p
 }
+func (f *fakeService) AutostartOffered() *status.Problem { return nil }
 func (f *fakeService) TokenHealth(name string) (app.TokenHealth, *status.Problem) {
 	return f.health[name], nil
 }

@@ -12,7 +12,6 @@ import (
 	"mailoauth/cmd/mailoauth/fynelocale"
 	"mailoauth/cmd/mailoauth/winconsole"
 	"mailoauth/core/cli"
-	"mailoauth/core/i18n"
 	"mailoauth/ui"
 )
 
@@ -20,9 +19,9 @@ func main() {
 	fynelocale.Restore()
 	args := os.Args[1:]
 	os.Exit(winconsole.Run(args, func(stdout, stderr io.Writer) int {
-		return cli.Main(args, cli.Env{Stdout: stdout, Stderr: stderr, RunGUI: func(lang i18n.Lang, configDir string, demo bool) int {
-			fynelocale.ForWindow(string(lang))
-			return ui.Run(ui.Options{Lang: lang, ConfigDir: configDir, Demo: demo})
+		return cli.Main(args, cli.Env{Stdout: stdout, Stderr: stderr, RunGUI: func(g cli.GUIStart) int {
+			fynelocale.ForWindow(string(g.Lang))
+			return ui.Run(ui.Options{Lang: g.Lang, ConfigDir: g.ConfigDir, Demo: g.Demo, Minimized: g.Minimized})
 		}})
 	}))
 }

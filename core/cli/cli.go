@@ -45,10 +45,20 @@ type Env struct {
 	OpenBrowser func(url string) error
 	// RunGUI opens the window (cmd/mailoauth wires the ui package in);
 	// nil in builds without a window.
-	RunGUI func(lang i18n.Lang, configDir string, demo bool) int
+	RunGUI func(GUIStart) int
 	// Context ends long-running commands (watch) like Ctrl+C does
 	// (tests; nil: only Ctrl+C).
 	Context context.Context
+}
+
+// GUIStart is how the window is to start.
+type GUIStart struct {
+	Lang      i18n.Lang
+	ConfigDir string
+	Demo      bool
+	// Minimized (--minimized, the start at sign-in): only the tray icon
+	// and the watcher, where there is a tray; the window otherwise.
+	Minimized bool
 }
 
 // runner is one run of the command line over the application service.
@@ -105,7 +115,7 @@ func Main(args []string, env Env) int {
 	}
 	if len(cmd) == 0 && !hasHelp(rest) {
 		if env.RunGUI != nil {
-			return env.RunGUI(a.lang, a.configDir, false)
+			return env.RunGUI(GUIStart{Lang: a.lang, ConfigDir: a.configDir, Minimized: hasFlag(rest, "minimized")})
 		}
 		fmt.Fprintln(env.Stderr, a.t("cli.no_gui"))
 		a.usage(env.Stderr)
@@ -277,9 +287,9 @@ func (a *runner) usage(w io.Writer) {
 }
 
 func init() {
-	commands["demo"] = command{run: func(a *runner, _ *parsed) int {
+	commands["demo"] = command{flags: flagSpec{"minimized": false}, run: func(a *runner, pa *parsed) int {
 		if a.env.RunGUI != nil {
-			return a.env.RunGUI(a.lang, a.configDir, true)
+			return a.env.RunGUI(GUIStart{Lang: a.lang, ConfigDir: a.configDir, Demo: true, Minimized: pa.bools["minimized"]})
 		}
 		fmt.Fprintln(a.env.Stderr, a.t("cli.no_gui"))
 		return ExitUsage
