@@ -24,10 +24,12 @@ type autostarter interface {
 
 type systemAutostart struct{}
 
-func (systemAutostart) Enable(exe string, args []string) *status.Problem { return autostart.Enable(exe, args) }
-func (systemAutostart) Disable() *status.Problem                         { return autostart.Disable() }
-func (systemAutostart) Enabled() ([]string, bool, *status.Problem)       { return autostart.Enabled() }
-func (systemAutostart) Offered() *status.Problem                         { return autostart.Offered() }
+func (systemAutostart) Enable(exe string, args []string) *status.Problem {
+	return autostart.Enable(exe, args)
+}
+func (systemAutostart) Disable() *status.Problem                   { return autostart.Disable() }
+func (systemAutostart) Enabled() ([]string, bool, *status.Problem) { return autostart.Enabled() }
+func (systemAutostart) Offered() *status.Problem                   { return autostart.Offered() }
 
 // memoryAutostart is the demo's: its config folder is temporary, so a
 // real entry would start a program into a folder that is gone.
@@ -42,7 +44,12 @@ func (m *memoryAutostart) Enable(exe string, args []string) *status.Problem {
 	m.cmd = append([]string{exe}, args...)
 	return nil
 }
-func (m *memoryAutostart) Disable() *status.Problem { m.mu.Lock(); defer m.mu.Unlock(); m.cmd = nil; return nil }
+func (m *memoryAutostart) Disable() *status.Problem {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cmd = nil
+	return nil
+}
 func (m *memoryAutostart) Enabled() ([]string, bool, *status.Problem) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
