@@ -52,6 +52,7 @@ func TestMinimizedStart(t *testing.T) {
 			lv := newLiving(u, fyne.CurrentApp(), win, desk, set)
 			lv.tray.watcher = &fakeWatcher{}
 			lv.start(c.minimized)
+			u.running.Wait() // the check of all when watching is off
 			if shown := win.shows > 0; shown != c.shown {
 				t.Fatalf("window shown %v, want %v", shown, c.shown)
 			}

@@ -30,5 +30,3 @@ func Enabled() (cmd []string, on bool, p *status.Problem) { return enabled() }
 // Offered is nil where this system has an autostart the package writes,
 // else the problem that says it is not offered here.
 func Offered() *status.Problem { return offered() }
-
-func unsupported() *status.Problem { return status.New(status.Yellow, "autostart.unsupported") }

@@ -4,6 +4,8 @@ package autostart
 
 import "mailoauth/core/status"
 
+func unsupported() *status.Problem { return status.New(status.Yellow, "autostart.unsupported") }
+
 // macOS would need a login item (SMAppService) or a LaunchAgent; neither
 // is written yet, so the setting says it is not offered rather than
 // claiming a start that never happens.
