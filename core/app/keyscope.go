@@ -21,7 +21,7 @@ const scopeMarker = "keyring-scope"
 // accounts' entries copied over once; until that succeeds (a locked
 // keyring), nothing is marked and the copy is tried at the next start.
 func scopeKeyring(kr secret.Store, dir string, store *account.Store) secret.Store {
-	if def, err := account.DefaultConfigDir(); err == nil && sameDir(def, dir) {
+	if def, err := account.DefaultConfigDir(); err == nil && samePath(def, dir) {
 		return kr
 	}
 	sc := secret.Scoped{Store: kr, Prefix: secret.ScopePrefix(dir)}
@@ -64,9 +64,4 @@ func (m *markOnSet) Set(ctx context.Context, key, value string) error {
 	}
 	m.once.Do(func() { _ = os.WriteFile(m.marker, []byte("1\n"), 0o600) })
 	return nil
-}
-
-func sameDir(a, b string) bool {
-	a, b = filepath.Clean(a), filepath.Clean(b)
-	return secret.ScopePrefix(a) == secret.ScopePrefix(b)
 }
