@@ -54,18 +54,38 @@ func (s *Service) UpdateSettings(fn func(*Settings)) *status.Problem {
 	return ap
 }
 
-// SavedLanguage is the language chosen in the settings of the config folder
-// configDir ("" = the default folder), if one was chosen; --lang wins over
-// it, and it over the system's locale. A folder that cannot be read has
-// none.
-func SavedLanguage(configDir string) (i18n.Lang, bool) {
-	dir, err := account.ConfigDir(configDir)
-	if err != nil {
-		return "", false
+// Language is the one rule for the language a run speaks, the command
+// line's and the window's alike: --lang (given: it is on the command line)
+// wins, then the language saved in the settings of the config folder
+// configDir (the --config-dir flag; "" = MAILOAUTH_CONFIG_DIR or the
+// user's folder, as Open resolves it), then the system's locale. A --lang
+// that is neither de nor en is a usage problem; the language returned with
+// it is the one the run speaks without the flag, so the problem is told in
+// the language the user otherwise reads.
+func Language(flag string, given bool, configDir string) (i18n.Lang, *status.Problem) {
+	if given {
+		if l, ok := i18n.Parse(flag); ok {
+			return l, nil
+		}
 	}
-	set, p := settings.Open(dir).Load()
-	if p != nil || set.Language == "" {
-		return "", false
+	lang := savedLanguage(configDir)
+	if given {
+		return lang, status.New(status.Red, "lang.invalid", "value", flag)
 	}
-	return i18n.Parse(set.Language)
+	return lang, nil
+}
+
+// savedLanguage is the language chosen in the settings of the config
+// folder, else the system's. A folder that cannot be read (or a damaged
+// settings file) has none: the message about it comes later, from the
+// command that needs the folder.
+func savedLanguage(configDir string) i18n.Lang {
+	if dir, err := account.ConfigDir(configDir); err == nil {
+		if set, p := settings.Open(dir).Load(); p == nil {
+			if l, ok := i18n.Parse(set.Language); ok {
+				return l
+			}
+		}
+	}
+	return i18n.Detect()
 }

@@ -87,31 +87,21 @@ func Main(args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	a := &runner{env: env, lang: i18n.Detect()}
 	cmd, rest, p := splitCommand(args)
+	// Global flags first, so that every later message is in the chosen language.
+	g, _ := parseArgs(filterGlobals(rest), nil)
+	lang, lp := language(g)
+	a := &runner{env: env, lang: lang}
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	// Global flags first, so that every later message is in the chosen language.
-	g, _ := parseArgs(filterGlobals(rest), nil)
+	if lp != nil {
+		return a.fail(lp, ExitUsage)
+	}
 	if g != nil {
-		if v, ok := g.vals["lang"]; ok {
-			l, ok := i18n.Parse(v)
-			if !ok {
-				return a.fail(status.New(status.Red, "lang.invalid", "value", v), ExitUsage)
-			}
-			a.lang = l
-		}
 		a.verbose = g.bools["verbose"]
 		a.json = g.bools["json"]
 		a.configDir = g.vals["config-dir"]
-		if _, given := g.vals["lang"]; !given {
-			// The language chosen in the window's settings, for the window
-			// and the command line alike; --lang wins over it.
-			if l, ok := app.SavedLanguage(a.configDir); ok {
-				a.lang = l
-			}
-		}
 	}
 	if len(cmd) == 0 && !hasHelp(rest) {
 		if env.RunGUI != nil {
@@ -179,6 +169,17 @@ func splitCommand(args []string) (cmd, rest []string, p *status.Problem) {
 		rest = append(rest, a)
 	}
 	return cmd, rest, nil
+}
+
+// language decides the run's language from the global flags (g nil: they
+// could not be read; the command's own parse says why) by the rule both
+// front ends share.
+func language(g *parsed) (i18n.Lang, *status.Problem) {
+	if g == nil {
+		return app.Language("", false, "")
+	}
+	v, given := g.vals["lang"]
+	return app.Language(v, given, g.vals["config-dir"])
 }
 
 // filterGlobals keeps only the global flags (and their values).

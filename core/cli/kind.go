@@ -24,15 +24,12 @@ const (
 )
 
 // Classify tells the kind of a command line and the language its messages
-// should be in (--lang, else the system's).
+// should be in, by the rule Main follows (an unknown --lang is Main's to
+// refuse; here the language without it).
 func Classify(args []string) (Kind, i18n.Lang) {
-	lang := i18n.Detect()
 	cmd, rest, _ := splitCommand(args)
-	if g, _ := parseArgs(filterGlobals(rest), nil); g != nil {
-		if l, ok := i18n.Parse(g.vals["lang"]); ok {
-			lang = l
-		}
-	}
+	g, _ := parseArgs(filterGlobals(rest), nil)
+	lang, _ := language(g)
 	switch {
 	case len(cmd) > 0 && cmd[0] == "version", hasHelp(rest), len(cmd) > 0 && cmd[0] == "help":
 		return KindInfo, lang
