@@ -65,7 +65,7 @@ func TestLanguageOneRule(t *testing.T) {
 		"--config-dir " + dir + " check":           i18n.EN,
 		"check --config-dir " + dir:                i18n.EN,
 		"--config-dir " + dir + " check --lang de": i18n.DE,
-		"check":                                    i18n.DE, // another folder, nothing saved there
+		"check": i18n.DE, // another folder, nothing saved there
 	} {
 		t.Setenv("MAILOAUTH_CONFIG_DIR", t.TempDir())
 		if _, l := Classify(strings.Fields(line)); l != want {
