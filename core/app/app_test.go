@@ -254,6 +254,11 @@ func TestParseFlags(t *testing.T) {
 	if _, p := ParseParallel("1001"); p == nil {
 		t.Error("1001 connections accepted")
 	}
+	// No --parallel is the operation's own default: a number here would
+	// bound the watcher's accounts by the check run's connections.
+	if n, p := ParseParallel(""); p != nil || n != 0 {
+		t.Errorf("no --parallel: %d %v, want 0 (the operation's default)", n, p)
+	}
 	if _, p := ParseRefreshTokenBytes("8"); p == nil || p.Code != "cli.sandbox.refresh_token_bytes" {
 		t.Errorf("8 bytes: %v", p)
 	}

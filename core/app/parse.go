@@ -24,10 +24,12 @@ func ParseTimeout(v string) (time.Duration, *status.Problem) {
 // DefaultParallel bounds the connections of a check run.
 const DefaultParallel = 64
 
-// ParseParallel reads --parallel: 1 to 1000; "" is DefaultParallel.
+// ParseParallel reads --parallel: 1 to 1000; "" is 0, the operation's
+// default (like ParseTimeout): a check run bounds connections
+// (DefaultParallel), the watcher accounts (fewer, each opens up to three).
 func ParseParallel(v string) (int, *status.Problem) {
 	if v == "" {
-		return DefaultParallel, nil
+		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 1000 {

@@ -28,11 +28,9 @@ func (a *runner) watch(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	parallel := 0
-	if v := pa.str("parallel"); v != "" {
-		if parallel, p = app.ParseParallel(v); p != nil {
-			return a.fail(p, ExitUsage)
-		}
+	parallel, p := app.ParseParallel(pa.str("parallel"))
+	if p != nil {
+		return a.fail(p, ExitUsage)
 	}
 	var mu sync.Mutex // lines come from many checks at once
 	say := func(line string) {
