@@ -262,9 +262,24 @@ func (s *Store) Remove(name string) *status.Problem {
 	})
 }
 
-// RemoveAll deletes the accounts file ("remove all data").
-func (s *Store) RemoveAll() *status.Problem {
-	return s.update(func([]Account) ([]Account, *status.Problem) { return []Account{}, nil })
+// RemoveAll deletes the named accounts in one write ("remove all data":
+// every account the caller listed and whose secrets it removed). An
+// account another process added since stays: its secrets are still in the
+// keyring, and without it nothing would ever remove them.
+func (s *Store) RemoveAll(names []string) *status.Problem {
+	gone := map[string]bool{}
+	for _, n := range names {
+		gone[n] = true
+	}
+	return s.update(func(list []Account) ([]Account, *status.Problem) {
+		kept := []Account{}
+		for _, a := range list {
+			if !gone[a.Name] {
+				kept = append(kept, a)
+			}
+		}
+		return kept, nil
+	})
 }
 
 // Export writes all accounts, without secrets, to path.

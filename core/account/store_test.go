@@ -73,6 +73,23 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 }
 
+// RemoveAll removes the accounts named, in one write; one another process
+// added after the caller listed them (and removed their secrets) stays.
+func TestRemoveAllKeepsAnAccountAddedSince(t *testing.T) {
+	s := Open(t.TempDir())
+	for _, n := range []string{"a", "b", "late"} {
+		if p := s.Add(sample(n)); p != nil {
+			t.Fatal(p)
+		}
+	}
+	if p := s.RemoveAll([]string{"a", "b"}); p != nil {
+		t.Fatal(p)
+	}
+	if list, p := s.List(); p != nil || len(list) != 1 || list[0].Name != "late" {
+		t.Errorf("after remove all of a, b: %v %v", list, p)
+	}
+}
+
 func TestCorruptFileMovedAside(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, fileName)

@@ -178,16 +178,38 @@ func (s *Service) Remove(ctx context.Context, name string) *status.Problem {
 	return nil
 }
 
-// RemoveAll forgets every account with its keyring entries, then the logs.
+// RemoveAll forgets every account with its keyring entries, then the kept
+// results, this folder's start at sign-in, the settings and the logs. The
+// accounts are read once and removed in one write. As in Remove the
+// keyring entries go first: when the keyring refuses one, the accounts
+// whose entries went are removed and the others stay whole, with the
+// results, settings and logs — nothing is gone that an account still
+// needs, and no secret is left without its account — so a second try goes
+// on where this one stopped.
 func (s *Service) RemoveAll(ctx context.Context) *status.Problem {
 	list, p := s.store.List()
 	if p != nil && p.Level == status.Red {
 		return p
 	}
-	for _, a := range list {
-		if p := s.Remove(ctx, a.Name); p != nil {
-			return p
+	var gone []string
+	var kp *status.Problem
+	for i := range list {
+		// A sign-in shared with an account still to come stays for it,
+		// and goes with the last of them.
+		if kp = s.tokens.Remove(ctx, &list[i], list[i+1:]); kp != nil {
+			break
 		}
+		gone = append(gone, list[i].Name)
+	}
+	if p := s.store.RemoveAll(gone); p != nil {
+		return p
+	}
+	if kp != nil {
+		if p := s.results.Forget(gone...); p != nil {
+			s.log.Printf("could not forget the results of the removed accounts: %s", p.Error())
+		}
+		s.log.Printf("remove all: %d of %d accounts removed, the keyring refused the next", len(gone), len(list))
+		return kp
 	}
 	if p := s.results.RemoveAll(); p != nil {
 		return p

@@ -336,8 +336,12 @@ func (s *Store) Record(rs []status.Result, accts ...account.Account) ([]Change, 
 }
 
 // Forget drops what is kept about an account (it was removed).
-func (s *Store) Forget(name string) *status.Problem {
-	return s.update(func(m map[string]Entry) { delete(m, name) })
+func (s *Store) Forget(names ...string) *status.Problem {
+	return s.update(func(m map[string]Entry) {
+		for _, n := range names {
+			delete(m, n)
+		}
+	})
 }
 
 // RemoveAll deletes the results file ("remove all data").
