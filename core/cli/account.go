@@ -71,7 +71,7 @@ func (a *runner) accountAdd(pa *parsed) int {
 		mailboxes = append(mailboxes, app.SplitMailboxes(v)...)
 	}
 	// The tenant lookup may wait on a slow network; Ctrl+C ends it cleanly.
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	saved, problems := a.svc.AddMailboxes(ctx, in, mailboxes, clientSecret)
 	cancel()
 	if len(problems) > 0 {

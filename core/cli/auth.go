@@ -21,10 +21,16 @@ func init() {
 	commands["consent"] = command{needsSetup: true, run: (*runner).consent, flags: flagSpec{"no-browser": false, "timeout": true}}
 }
 
-// interruptible returns a context that Ctrl+C cancels, so a waiting sign-in
-// ends cleanly (the listener closes) instead of being killed.
-func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
+// interruptible is the context of a command that may wait (a sign-in, a
+// check, watch): Ctrl+C ends it, and so does the end of Env.Context, so a
+// waiting sign-in ends cleanly (the listener closes) instead of being
+// killed.
+func (a *runner) interruptible() (context.Context, context.CancelFunc) {
+	base := a.env.Context
+	if base == nil {
+		base = context.Background()
+	}
+	return signal.NotifyContext(base, os.Interrupt)
 }
 
 func (a *runner) authorize(pa *parsed) int {
@@ -58,7 +64,7 @@ func (a *runner) authorize(pa *parsed) int {
 			"wait", waitText(time.Until(deadline)),
 			"time", deadline.Local().Format("15:04:05")))
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	res, p := a.svc.Authorize(ctx, acct.Name, opts)
 	if p != nil {
@@ -103,7 +109,7 @@ func (a *runner) tokenClaims(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	info, p := a.svc.TokenClaims(ctx, name)
 	if p != nil {
@@ -148,7 +154,7 @@ func (a *runner) accessToken(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	tok, p := a.svc.AccessToken(ctx, name)
 	if p != nil {
@@ -195,7 +201,7 @@ func (a *runner) consent(pa *parsed) int {
 	if code != ExitOK {
 		return code
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	if p := a.svc.AdminConsent(ctx, name, bo); p != nil {
 		return a.failNamed(p, ExitFailure)

@@ -37,7 +37,7 @@ func (a *runner) diagnose(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	text, p := a.svc.Diagnostics(ctx, name, timeout)
 	if p != nil {

@@ -40,7 +40,7 @@ func (a *runner) check(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	var changed map[string]bool
 	results, p := a.svc.Check(ctx, pa.pos, app.CheckOptions{Parallel: parallel, Timeout: timeout, Changed: func(m map[string]bool) { changed = m }}, nil)
@@ -110,7 +110,7 @@ func (a *runner) sendTest(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	r, p := a.svc.SendTest(ctx, name, pa.str("to"), timeout)
 	if p != nil {

@@ -46,8 +46,9 @@ type Env struct {
 	// RunGUI opens the window (cmd/mailoauth wires the ui package in);
 	// nil in builds without a window.
 	RunGUI func(GUIStart) int
-	// Context ends long-running commands (watch) like Ctrl+C does
-	// (tests; nil: only Ctrl+C).
+	// Context ends every command that may wait (a sign-in, a check,
+	// watch) like Ctrl+C does (tests, a caller that handles the console
+	// itself; nil: only Ctrl+C).
 	Context context.Context
 }
 

@@ -75,7 +75,7 @@ func (a *runner) register(pa *parsed) int {
 			*x.into = v
 		}
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	if !pa.bools["yes"] {
 		req.ConfirmReuse = func(name, clientID string) bool {
@@ -164,7 +164,7 @@ func (a *runner) appCheck(pa *parsed) int {
 		return code
 	}
 	req.AdminOptions = ao
-	ctx, cancel := interruptible()
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	res, p := a.svc.CheckApp(ctx, req)
 	if res == nil {

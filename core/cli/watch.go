@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -51,11 +48,7 @@ func (a *runner) watch(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
-	base := a.env.Context
-	if base == nil {
-		base = context.Background()
-	}
-	ctx, cancel := signal.NotifyContext(base, os.Interrupt)
+	ctx, cancel := a.interruptible()
 	defer cancel()
 	what := a.t("watch.all")
 	if len(pa.pos) > 0 {
