@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"html"
 	"io"
 	"net/http"
@@ -192,6 +193,12 @@ func ConsentingBrowser(hc *http.Client) func(string) error {
 	c := *hc
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return func(u string) error {
+		// A sign-in URL carries its request in the query; the consent
+		// form goes to the same path's /consent.
+		signIn, err := url.Parse(u)
+		if err != nil || signIn.RawQuery == "" {
+			return errors.New("not a sign-in URL: it has no query")
+		}
 		resp, err := c.Get(u)
 		if err != nil {
 			return err
@@ -201,8 +208,11 @@ func ConsentingBrowser(hc *http.Client) func(string) error {
 		if resp.StatusCode == http.StatusOK {
 			id := between(string(page), `name="request" value="`, `"`)
 			user := between(string(page), `name="user" value="`, `"`)
-			action := strings.Replace(u[:strings.Index(u, "?")], "/authorize", "/consent", 1)
-			resp, err = c.PostForm(action, url.Values{"request": {id}, "user": {html.UnescapeString(user)}, "answer": {"accept"}})
+			consent := *signIn
+			consent.RawQuery, consent.Fragment = "", ""
+			consent.Path = strings.Replace(consent.Path, "/authorize", "/consent", 1)
+			consent.RawPath = ""
+			resp, err = c.PostForm(consent.String(), url.Values{"request": {id}, "user": {html.UnescapeString(user)}, "answer": {"accept"}})
 			if err != nil {
 				return err
 			}
