@@ -318,3 +318,43 @@ func TestCopyClientSecret(t *testing.T) {
 		t.Errorf("locked keyring: clipboard %q, status %q", clip(), u2.status.Text)
 	}
 }
+
+// TestWizardRerunReusesTheAccountsSecret: an app-only account "info" keeps
+// its app's client secret; a new wizard's "Create the app registration for
+// me" for a second mailbox finds the registration, adds no secret in Entra,
+// and says that info's secret is used — in its status and under the
+// secret field.
+func TestWizardRerunReusesTheAccountsSecret(t *testing.T) {
+	test.NewTempApp(t)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
+	tenant := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"
+	first, probs := svc.Register(context.Background(), app.RegisterRequest{AdminOptions: app.AdminOptions{Admin: "admin@contoso.example"},
+		Tenant: tenant, Flow: "app", Account: app.Input{Name: "info", Login: "info@contoso.example", IMAP: sb.Mail.IMAPAddr(),
+			POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "buchhaltung")
+	z.tenant.SetText(tenant)
+	z.clientID.SetText("")
+	z.flow.SetSelectedIndex(flowIndex(account.FlowApp))
+	z.regAdmin.SetText("admin@contoso.example")
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if ea, _ := sb.Identity.LookupApp(first.ClientID); len(ea.Secrets) != 1 || z.clientID.Text != first.ClientID {
+		t.Fatalf("%d secrets in Entra, client %q (want %s)", len(ea.Secrets), z.clientID.Text, first.ClientID)
+	}
+	z.show(1)
+	for _, text := range []string{z.regStatus.Text, z.heldNote.Text} {
+		if !strings.Contains(text, "No new client secret") || !strings.Contains(text, `"info"`) {
+			t.Errorf("does not say info's secret is used: %q", text)
+		}
+	}
+	if !z.heldNote.Visible() {
+		t.Error("the secret field does not say a secret is held")
+	}
+}

@@ -86,7 +86,16 @@ func (z *Wizard) register() {
 			z.heldClient = ""
 			if res.SecretHeld {
 				z.heldClient = res.ClientID
-				text += "\n" + z.t("ui.appreg.secret_held")
+				// Only a secret made now is new in Entra; a second
+				// mailbox of the app takes the one an account keeps.
+				z.heldText = z.t("ui.appreg.secret_held")
+				if res.SecretFrom != "" {
+					z.heldText = z.t("ui.appreg.secret_reused", "name", res.SecretFrom)
+				}
+				if z.heldNote != nil {
+					z.heldNote.SetText(z.heldText)
+				}
+				text += "\n" + z.heldText
 			}
 			z.regStatus.SetText(text)
 			z.showHeldSecret()
@@ -104,7 +113,10 @@ func (z *Wizard) secretHeld() bool {
 // secret was created and where it goes, without showing it.
 func (z *Wizard) heldSecretNote() fyne.CanvasObject {
 	if z.heldNote == nil {
-		z.heldNote = widgetText(z.t("ui.appreg.secret_held"))
+		if z.heldText == "" {
+			z.heldText = z.t("ui.appreg.secret_held")
+		}
+		z.heldNote = widgetText(z.heldText)
 		z.heldNote.Importance = widget.SuccessImportance
 	}
 	z.showHeldSecret()

@@ -70,9 +70,11 @@ type Wizard struct {
 	regBtn    *widget.Button
 	regStatus *widget.Label
 	// heldClient is the app-only registration made here whose client
-	// secret the service holds for the account; heldNote says so.
+	// secret the service holds for the account; heldNote says so, and
+	// heldText whether it is new or another account's.
 	heldClient string
 	heldNote   *widget.Label
+	heldText   string
 }
 
 func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }

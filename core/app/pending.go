@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mailoauth/core/account"
+	"mailoauth/core/appreg"
 	"mailoauth/core/secret"
 	"mailoauth/core/status"
 )
@@ -101,4 +102,34 @@ func (s *Service) ClientSecret(ctx context.Context, name string) (string, *statu
 	}
 	s.log.Printf("client secret of %s read for copying", a.Name)
 	return v, nil
+}
+
+// knownSecret is a client secret mailoauth already keeps for the app-only
+// registration of tenant and clientID: the keyring entry of another
+// account (not except) set up with that app, whose secret is not about to
+// end. A secret in Entra cannot be read back, so this is what spares a
+// second mailbox of the same app a new secret in Entra. A keyring that
+// cannot be read is its problem, never "none": taking it for none would
+// add a secret on every try.
+func (s *Service) knownSecret(ctx context.Context, tenant, clientID, except string) (value, from string, expires time.Time, p *status.Problem) {
+	list, p := s.store.List()
+	if p != nil {
+		return "", "", time.Time{}, p
+	}
+	for _, a := range list {
+		if a.Flow != account.FlowApp || !a.HasClientSecret || strings.EqualFold(a.Name, except) ||
+			!strings.EqualFold(a.Tenant, tenant) || !strings.EqualFold(a.ClientID, clientID) ||
+			!a.ClientSecretExpires.IsZero() && time.Until(a.ClientSecretExpires) < appreg.SecretRenewBefore {
+			continue
+		}
+		v, err := s.secrets.Get(ctx, secret.ClientSecretKey(a.Name))
+		switch {
+		case secret.IsNotFound(err):
+			continue
+		case err != nil:
+			return "", "", time.Time{}, problemOf(err)
+		}
+		return v, a.Name, a.ClientSecretExpires, nil
+	}
+	return "", "", time.Time{}, nil
 }

@@ -74,3 +74,72 @@ func TestClientSecretLockedKeyringIsAProblem(t *testing.T) {
 		t.Fatalf("locked: %q %v", v, p)
 	}
 }
+
+// TestAppOnlyRerunReusesTheKnownSecret: a client secret in Entra cannot be
+// read back, so a second mailbox of an app-only registration — the wizard's
+// "Create the app registration for me" run again (held in memory), or
+// `register --account` for another account — takes the secret an account
+// of the same tenant and client ID keeps in the keyring, and Entra gets no
+// second secret. Only when no account keeps one is a new one added, and
+// the result says which.
+func TestAppOnlyRerunReusesTheKnownSecret(t *testing.T) {
+	mem := &secret.Memory{}
+	sb, s, _ := sandboxService(t, mem)
+	ctx := context.Background()
+	tenant := sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/"
+	mailbox := func(name, login string) Input {
+		return Input{Name: name, Login: login, IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}
+	}
+	reg := func(acct Input, hold bool) *Registered {
+		t.Helper()
+		res, probs := s.Register(ctx, RegisterRequest{AdminOptions: AdminOptions{Admin: "admin@contoso.example"}, Tenant: tenant,
+			Flow: "app", Account: acct, HoldSecret: hold})
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		return res
+	}
+	secrets := func(clientID string) int {
+		app, _ := sb.Identity.LookupApp(clientID)
+		return len(app.Secrets)
+	}
+
+	first := reg(mailbox("info", "info@contoso.example"), false)
+	if !first.SecretAdded || first.SecretFrom != "" || secrets(first.ClientID) != 1 {
+		t.Fatalf("first: added %v from %q, %d secrets in Entra", first.SecretAdded, first.SecretFrom, secrets(first.ClientID))
+	}
+	kept, _ := mem.Get(ctx, secret.ClientSecretKey("info"))
+
+	// The wizard, again: the registration is found by name, info's secret
+	// is held for the account its mailbox step adds.
+	again := reg(Input{}, true)
+	if again.ClientID != first.ClientID || again.SecretAdded || again.SecretFrom != "info" || !again.SecretHeld || secrets(first.ClientID) != 1 {
+		t.Fatalf("wizard rerun: client %s, added %v from %q held %v, %d secrets in Entra",
+			again.ClientID, again.SecretAdded, again.SecretFrom, again.SecretHeld, secrets(first.ClientID))
+	}
+	in := mailbox("buchhaltung", "buchhaltung@contoso.example")
+	in.Tenant, in.ClientID, in.Flow = tenant, again.ClientID, "app"
+	if _, probs := s.Add(ctx, in, ""); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if v, _ := mem.Get(ctx, secret.ClientSecretKey("buchhaltung")); v != kept {
+		t.Error("the wizard's account did not get info's secret")
+	}
+
+	// `register --account` for a third mailbox: info's secret again.
+	third := reg(mailbox("alarm", "alarm@contoso.example"), false)
+	if v, _ := mem.Get(ctx, secret.ClientSecretKey("alarm")); v != kept || third.SecretAdded || third.SecretFrom == "" || secrets(first.ClientID) != 1 {
+		t.Fatalf("register --account: same secret %v, added %v from %q, %d secrets in Entra", v == kept, third.SecretAdded, third.SecretFrom, secrets(first.ClientID))
+	}
+
+	// No account keeps one any more: a new secret, and the result says so.
+	for _, n := range []string{"info", "buchhaltung", "alarm"} {
+		if p := s.Remove(ctx, n); p != nil {
+			t.Fatal(p)
+		}
+	}
+	fresh := reg(Input{}, true)
+	if !fresh.SecretAdded || fresh.SecretFrom != "" || !fresh.SecretHeld || secrets(first.ClientID) != 2 {
+		t.Fatalf("no account left: added %v from %q held %v, %d secrets in Entra", fresh.SecretAdded, fresh.SecretFrom, fresh.SecretHeld, secrets(first.ClientID))
+	}
+}

@@ -84,6 +84,11 @@ type Registered struct {
 	// SecretHeld: a client secret waits in memory for the account with
 	// this tenant and client ID (HoldSecret); none needs to be typed.
 	SecretHeld bool
+	// SecretAdded: a new client secret was made in Entra. SecretFrom names
+	// the account whose secret of the same app is used instead (none was
+	// made).
+	SecretAdded bool
+	SecretFrom  string
 }
 
 func (r RegisterRequest) want(name string) (appreg.Want, *status.Problem) {
@@ -178,19 +183,29 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 		eo.ConfirmReuse = func(f appreg.Found) bool { return r.ConfirmReuse(f.Name, f.ClientID) }
 	}
 	secretStored := false
-	var heldSecret string
+	var heldSecret, reusedFrom string
+	var reusedExpires time.Time
 	switch {
 	case hold:
-		// Only a secret held from an earlier run of this registration
-		// spares a new one: the one in Entra cannot be read back.
-		_, had := s.heldFor(sess.TenantID, eo.ClientID)
-		eo.NeedSecret = eo.ClientID == "" || !had
+		// A secret in Entra cannot be read back: only one held from an
+		// earlier run of this registration, or another account's of the
+		// same app, spares a new one.
+		eo.KnownSecret = func(ctx context.Context, clientID string) (bool, *status.Problem) {
+			if _, had := s.heldFor(sess.TenantID, clientID); had {
+				return true, nil
+			}
+			v, from, exp, p := s.knownSecret(ctx, sess.TenantID, clientID, "")
+			if p != nil || from == "" {
+				return false, p
+			}
+			heldSecret, reusedFrom, reusedExpires = v, from, exp
+			return true, nil
+		}
 		eo.SaveSecret = func(_ context.Context, v string, _ time.Time) error {
 			heldSecret = v
 			return nil
 		}
 	case w.Flow == account.FlowApp:
-		eo.NeedSecret = needSecret
 		eo.SaveSecret = func(ctx context.Context, v string, _ time.Time) error {
 			if err := s.secrets.Set(ctx, secret.ClientSecretKey(acctName), v); err != nil {
 				return err
@@ -198,14 +213,35 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 			secretStored = true
 			return nil
 		}
+		if needSecret {
+			// The account has none: another account's of the same app
+			// goes into its entry, rather than a new one in Entra.
+			eo.KnownSecret = func(ctx context.Context, clientID string) (bool, *status.Problem) {
+				v, from, exp, p := s.knownSecret(ctx, sess.TenantID, clientID, acctName)
+				if p != nil || from == "" {
+					return false, p
+				}
+				if err := eo.SaveSecret(ctx, v, exp); err != nil {
+					return false, problemOf(err)
+				}
+				reusedFrom, reusedExpires = from, exp
+				return true, nil
+			}
+		}
 	}
 	res, p := sess.Ensure(ctx, w, eo)
 	if p != nil {
 		return nil, one(p)
 	}
-	s.log.Printf("app registration %s (%s) in %s: created=%v repaired=%v", res.Name, res.ClientID, res.TenantID, res.Created, res.Repaired)
+	if reusedFrom != "" && !reusedExpires.IsZero() {
+		// The reused secret's own end, not the longest one in Entra.
+		res.SecretExpires = reusedExpires
+	}
+	s.log.Printf("app registration %s (%s) in %s: created=%v repaired=%v secret added=%v reused from %q", res.Name, res.ClientID, res.TenantID,
+		res.Created, res.Repaired, res.SecretAdded, reusedFrom)
 	out := &Registered{Name: res.Name, TenantID: res.TenantID, ClientID: res.ClientID, ServicePrincipalID: res.ServicePrincipalID,
-		Created: res.Created, Restored: res.Restored, Repaired: res.Repaired, SecretExpires: res.SecretExpires}
+		Created: res.Created, Restored: res.Restored, Repaired: res.Repaired, SecretExpires: res.SecretExpires,
+		SecretAdded: res.SecretAdded, SecretFrom: reusedFrom}
 	if hold {
 		s.hold(res.TenantID, res.ClientID, heldSecret, res.ServicePrincipalID, res.SecretExpires)
 		_, out.SecretHeld = s.heldFor(res.TenantID, res.ClientID)

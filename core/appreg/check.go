@@ -108,9 +108,13 @@ const (
 	FaultSecretMissing    = "secret_missing"
 	FaultSecretExpired    = "secret_expired"
 	FaultSecretExpiring   = "secret_expiring"
-	secretRenewBefore     = 30 * 24 * time.Hour
 	defaultSecretLifetime = 365 * 24 * time.Hour
 )
+
+// SecretRenewBefore is how long before its end a client secret counts as
+// expiring: the check warns, the repair adds a new one, and a secret held
+// by another account is not reused for a new one.
+const SecretRenewBefore = 30 * 24 * time.Hour
 
 // Finding is one fault of a registration: a problem with its text and fix,
 // and whether mailoauth can repair it through Graph.
@@ -268,7 +272,7 @@ func secretFindings(app *Application, now time.Time) []Finding {
 		return []Finding{finding(FaultSecretMissing, status.Red, true)}
 	case !end.After(now):
 		return []Finding{finding(FaultSecretExpired, status.Red, true, "date", end.Format("2006-01-02"))}
-	case end.Sub(now) < secretRenewBefore:
+	case end.Sub(now) < SecretRenewBefore:
 		// Still works: the user must act soon, nothing is broken yet.
 		return []Finding{finding(FaultSecretExpiring, status.Yellow, true, "date", end.Format("2006-01-02"))}
 	}

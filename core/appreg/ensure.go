@@ -42,6 +42,13 @@ type EnsureOptions struct {
 	SaveSecret func(ctx context.Context, secret string, expires time.Time) error
 	// NeedSecret forces a new client secret (the keyring has none).
 	NeedSecret bool
+	// KnownSecret, when set, is asked — with the client ID of the
+	// registration once it is found — whether mailoauth already holds a
+	// client secret of it (another account's keyring entry, one held from
+	// an earlier run). A secret in Entra cannot be read back, so without
+	// one known here a new one is added; with one, none is. It is asked
+	// only when the app has a secret in Entra that lasts 30 days or more.
+	KnownSecret func(ctx context.Context, clientID string) (bool, *status.Problem)
 	// SecretLifetime is the new secret's lifetime (default 12 months).
 	SecretLifetime time.Duration
 	// NewIfGone lets a new registration replace a ClientID that no
@@ -376,12 +383,22 @@ func (s *Session) ensureRoles(ctx context.Context, w Want, st *state, r *resourc
 }
 
 // ensureSecret adds a client secret when the app has none that lasts more
-// than 30 days, or the keyring lacks it, and hands it to SaveSecret at once.
+// than 30 days, or mailoauth holds none of it (NeedSecret, KnownSecret),
+// and hands it to SaveSecret at once.
 func (s *Session) ensureSecret(ctx context.Context, app *Application, eo EnsureOptions, res *Result) *status.Problem {
 	end, has := bestSecret(app)
-	if has && !eo.NeedSecret && time.Until(end) >= secretRenewBefore {
-		res.SecretExpires = end
-		return nil
+	if has && !eo.NeedSecret && time.Until(end) >= SecretRenewBefore {
+		known := true
+		if eo.KnownSecret != nil {
+			var p *status.Problem
+			if known, p = eo.KnownSecret(ctx, app.AppID); p != nil {
+				return p
+			}
+		}
+		if known {
+			res.SecretExpires = end
+			return nil
+		}
 	}
 	if eo.SaveSecret == nil {
 		return status.New(status.Red, "appreg.secret_nowhere")

@@ -96,6 +96,12 @@ func (a *runner) register(pa *parsed) int {
 		if res.Account != nil {
 			out["account"] = res.Account.Name
 		}
+		if res.SecretAdded {
+			out["client_secret_added"] = true
+		}
+		if res.SecretFrom != "" {
+			out["client_secret_from"] = res.SecretFrom
+		}
 		if res.ExchangeScript != "" {
 			out["exchange_powershell"] = res.ExchangeScript
 		}
@@ -113,6 +119,14 @@ func (a *runner) register(pa *parsed) int {
 			a.t("cli.register.client_id"), res.ClientID, a.t("cli.register.sp_id"), res.ServicePrincipalID)
 		if res.Account != nil {
 			fmt.Fprintln(a.env.Stdout, a.t("cli.register.account", "name", res.Account.Name))
+			// Say whether Entra got a new secret: a second mailbox of the
+			// app takes the one another account keeps.
+			switch {
+			case res.SecretFrom != "":
+				fmt.Fprintln(a.env.Stdout, a.t("cli.register.secret_reused", "name", res.SecretFrom))
+			case res.SecretAdded:
+				fmt.Fprintln(a.env.Stdout, a.t("cli.register.secret_added", "date", res.SecretExpires.Local().Format("2006-01-02")))
+			}
 		}
 		switch {
 		case res.ExchangeScript != "":
