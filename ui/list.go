@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/app"
@@ -30,6 +31,9 @@ type listRow struct {
 func newListRow() *listRow {
 	r := &listRow{overall: newLight(""), name: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		mailbox: widget.NewLabel(""), info: widget.NewLabel(""), problem: widget.NewLabel("")}
+	// The second line is smaller, as the secondary text of a list row is.
+	r.info.SizeName = theme.SizeNameCaptionText
+	r.problem.SizeName = theme.SizeNameCaptionText
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.mailbox.Truncation = fyne.TextTruncateEllipsis
 	r.problem.Truncation = fyne.TextTruncateEllipsis
@@ -45,9 +49,32 @@ func newListRow() *listRow {
 		container.NewGridWrap(fyne.NewSize(170, r.name.MinSize().Height), r.name))
 	line1 := container.NewBorder(nil, nil, head, protos, r.mailbox)
 	line2 := container.NewBorder(nil, nil, r.info, nil, r.problem)
-	r.body = container.NewVBox(line1, line2)
+	r.body = container.New(twoLines{}, line1, line2)
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// twoLines stacks a row's two lines closer than a VBox does: each label
+// carries its inner padding above and below its text, and two of them plus
+// the box's own padding made a row twice as tall as its text, so only eight
+// accounts fitted on a 1280×800 screen.
+type twoLines struct{}
+
+// overlap is how much of the first line's bottom padding the second line
+// covers: the labels' text stays clear of each other.
+func (twoLines) overlap() float32 { return theme.InnerPadding() + theme.Padding()/2 }
+
+func (t twoLines) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(fyne.Max(a.Width, b.Width), a.Height+b.Height-t.overlap()-theme.InnerPadding()/2)
+}
+
+func (t twoLines) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	objs[0].Resize(fyne.NewSize(size.Width, a.Height))
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[1].Resize(fyne.NewSize(size.Width, b.Height))
+	objs[1].Move(fyne.NewPos(0, a.Height-t.overlap()))
 }
 
 func (r *listRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
