@@ -37,6 +37,19 @@ func sandboxService(t *testing.T, secrets secret.Store) (*sandbox.Sandbox, *Serv
 	return sb, s, logDir
 }
 
+// memoryService is the service on configDir ("" = the default folder)
+// with an in-memory keyring and its log in a temporary folder: for what
+// needs no identity platform.
+func memoryService(t *testing.T, configDir string) *Service {
+	t.Helper()
+	s, p := Open(Options{ConfigDir: configDir, LogDir: filepath.Join(t.TempDir(), "log"), Secrets: &secret.Memory{}})
+	if p != nil {
+		t.Fatal(p)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
 func input(sb *sandbox.Sandbox, name, login string) Input {
 	return Input{Name: name, Login: login, Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
 		ClientID: identity.PublicClientID, IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(), SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}

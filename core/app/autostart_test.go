@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"mailoauth/core/secret"
 	"mailoauth/core/status"
 )
 
@@ -17,11 +16,7 @@ import (
 // to a desktop file under a temporary XDG_CONFIG_HOME (returned).
 func autostartService(t *testing.T, xdg, configDir string) *Service {
 	t.Helper()
-	s, p := Open(Options{ConfigDir: configDir, LogDir: filepath.Join(t.TempDir(), "log"), Secrets: &secret.Memory{}})
-	if p != nil {
-		t.Fatal(p)
-	}
-	t.Cleanup(s.Close)
+	s := memoryService(t, configDir)
 	s.executable = func() (string, error) { return "/opt/mail oauth/mailoauth", nil }
 	return s
 }

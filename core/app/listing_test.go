@@ -1,13 +1,11 @@
 package app
 
 import (
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"mailoauth/core/account"
-	"mailoauth/core/secret"
 	"mailoauth/core/status"
 )
 
@@ -40,12 +38,7 @@ func TestWorseFirst(t *testing.T) {
 // TestNoteKeptAndEditKeepsIt: the note is stored, bounded, and an edit of
 // the settings keeps it and the mute.
 func TestNoteKeptAndEditKeepsIt(t *testing.T) {
-	dir := t.TempDir()
-	s, p := Open(Options{ConfigDir: dir, LogDir: filepath.Join(dir, "log"), Secrets: &secret.Memory{}})
-	if p != nil {
-		t.Fatal(p)
-	}
-	defer s.Close()
+	s := memoryService(t, t.TempDir())
 	a := account.Account{Name: "n", Login: "anna@contoso.com", Authority: "https://login.microsoftonline.com", Tenant: "0b3c1a2d-4e5f-6789-abcd-ef0123456789",
 		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718", Flow: account.FlowDevice, IMAP: account.DefaultServer(account.IMAP), Muted: true}
 	if p := s.store.Add(&a); p != nil {

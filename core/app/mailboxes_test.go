@@ -26,12 +26,7 @@ func TestSplitAndName(t *testing.T) {
 // TestAddMailboxes: several mailboxes for one login become several
 // accounts; a taken name stops all of them before any is stored.
 func TestAddMailboxes(t *testing.T) {
-	dir := t.TempDir()
-	s, p := Open(Options{ConfigDir: dir, LogDir: filepath.Join(dir, "log"), Secrets: &secret.Memory{}})
-	if p != nil {
-		t.Fatal(p)
-	}
-	defer s.Close()
+	s := memoryService(t, t.TempDir())
 	in := Input{Name: "buero", Login: "anna@contoso.com", Tenant: "https://login.microsoftonline.com/0b3c1a2d-4e5f-6789-abcd-ef0123456789/",
 		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718", Flow: "device", IMAP: "outlook.office365.com:993", POP3: "off", SMTP: "off"}
 	saved, probs := s.AddMailboxes(t.Context(), in, []string{"info@contoso.com", "buchhaltung@contoso.com"}, "")

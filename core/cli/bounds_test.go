@@ -13,11 +13,7 @@ import (
 // signs it in once (the sandbox must consent on its own: AutoConsent).
 func (h *sandboxCLI) addAuthorized(name, login string, extra ...string) {
 	h.t.Helper()
-	id := h.sb.Identity
-	args := append([]string{"account", "add", name, "--login", login, "--tenant", id.Authority() + "/" + id.TenantID() + "/",
-		"--client-id", identity.PublicClientID, "--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(),
-		"--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"}, extra...)
-	if out, errs, code := h.run("", args...); code != ExitOK {
+	if out, errs, code := h.run("", h.addArgs(name, login, extra...)...); code != ExitOK {
 		h.t.Fatalf("add %s: %d\n%s%s", name, code, out, errs)
 	}
 	if out, errs, code := h.run("", "authorize", name); code != ExitOK {

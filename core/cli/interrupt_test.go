@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"mailoauth/core/sandbox"
-	"mailoauth/core/sandbox/identity"
 )
 
 // A sign-in waiting for a browser that never comes back ends when the
@@ -15,10 +14,7 @@ import (
 // sign-in may take.
 func TestCallerContextEndsAWaitingSignIn(t *testing.T) {
 	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
-	id := h.sb.Identity
-	if _, errs, code := h.run("", "account", "add", "w", "--login", "anna@contoso.example",
-		"--tenant", id.Authority()+"/"+id.TenantID()+"/", "--client-id", identity.PublicClientID,
-		"--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"); code != ExitOK {
+	if _, errs, code := h.run("", h.addArgs("w", "anna@contoso.example")...); code != ExitOK {
 		t.Fatalf("add: %d %s", code, errs)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -11,14 +11,6 @@ import (
 	"mailoauth/core/sandbox/graph"
 )
 
-func (h *sandboxCLI) tenantURL() string {
-	return h.sb.Identity.Authority() + "/" + h.sb.Identity.TenantID() + "/"
-}
-
-func (h *sandboxCLI) servers() []string {
-	return []string{"--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"}
-}
-
 func (h *sandboxCLI) must(want int, args ...string) (string, string) {
 	h.t.Helper()
 	out, errs, code := h.run("", args...)
@@ -185,8 +177,7 @@ func TestAppCheckRepair(t *testing.T) {
 func TestAppCheckForeignMultiTenantApp(t *testing.T) {
 	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
 	clientID := h.sb.Graph.AddForeignApp("Fabrikam Mail Tool")
-	h.must(ExitOK, append([]string{"account", "add", "anna", "--login", "anna@contoso.example", "--tenant", h.tenantURL(),
-		"--client-id", clientID}, h.servers()...)...)
+	h.must(ExitOK, h.addArgs("anna", "anna@contoso.example", "--client-id", clientID)...)
 	if _, errs, code := h.run("", "authorize", "anna"); code != ExitFailure || !strings.Contains(errs, "AADSTS65001") {
 		t.Fatalf("authorize before the app is brought in: %d\n%s", code, errs)
 	}

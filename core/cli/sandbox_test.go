@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 
 	"mailoauth/core/sandbox"
@@ -64,16 +65,48 @@ func (h *sandboxCLI) run(stdin string, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
+func (h *sandboxCLI) tenantURL() string {
+	return h.sb.Identity.Authority() + "/" + h.sb.Identity.TenantID() + "/"
+}
+
+func (h *sandboxCLI) servers() []string {
+	return []string{"--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"}
+}
+
+// addArgs is `account add NAME` for login with the sandbox's public client
+// on its tenant and servers; extra flags come last and win.
+func (h *sandboxCLI) addArgs(name, login string, extra ...string) []string {
+	args := append([]string{"account", "add", name, "--login", login, "--tenant", h.tenantURL(), "--client-id", identity.PublicClientID}, h.servers()...)
+	return append(args, extra...)
+}
+
+// syncBuffer is an output several goroutines write to (a command running
+// beside the test that reads it).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // addAppOnly adds an app-only account for mailbox with the sandbox's
 // confidential client, and gives the app full access to the mailbox: no
 // browser sign-in needed.
 func (h *sandboxCLI) addAppOnly(name, mailbox string) {
 	h.t.Helper()
 	h.sb.Mail.Grant(identity.ConfidentialClientID, mailbox)
-	_, errs, code := h.run(h.sb.Identity.ConfidentialSecret()+"\n", "account", "add", name, "--flow", "app", "--login", mailbox,
-		"--tenant", h.sb.Identity.Authority()+"/"+h.sb.Identity.TenantID()+"/", "--client-id", identity.ConfidentialClientID,
-		"--client-secret-stdin", "--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(),
-		"--smtp-security", "starttls")
+	_, errs, code := h.run(h.sb.Identity.ConfidentialSecret()+"\n",
+		h.addArgs(name, mailbox, "--flow", "app", "--client-id", identity.ConfidentialClientID, "--client-secret-stdin")...)
 	if code != ExitOK {
 		h.t.Fatalf("add %s: %d %s", name, code, errs)
 	}

@@ -3,11 +3,9 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,30 +37,13 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A client secret typed at a terminal is asked for and not shown: without
 // that the command waits on a silent cursor, and the secret typed stays on
 // the screen and in the scrollback.
 func TestClientSecretTypedAtATerminalIsAskedForAndNotEchoed(t *testing.T) {
 	h := newSandboxCLI(t)
 	master, slave := openPTY(t)
-	var out, errb syncBuf
+	var out, errb syncBuffer
 	env := h.env("", &out, &errb)
 	env.Stdin = slave
 	secret := h.sb.Identity.ConfidentialSecret()

@@ -24,9 +24,7 @@ func TestThreeMailboxesOneSignIn(t *testing.T) {
 	for _, n := range names {
 		box := n + "@contoso.example"
 		h.sb.Mail.Grant(login, box)
-		if _, errs, code := h.run("", "account", "add", n, "--login", login, "--mailbox", box,
-			"--tenant", id.Authority()+"/"+id.TenantID()+"/", "--client-id", identity.PublicClientID,
-			"--imap", h.sb.Mail.IMAPAddr(), "--pop3", h.sb.Mail.POP3Addr(), "--smtp", h.sb.Mail.SMTPAddr(), "--smtp-security", "starttls"); code != ExitOK {
+		if _, errs, code := h.run("", h.addArgs(n, login, "--mailbox", box)...); code != ExitOK {
 			t.Fatalf("add %s: %d %s", n, code, errs)
 		}
 	}
