@@ -287,3 +287,25 @@ func TestDetailTokenHealthAndRemedy(t *testing.T) {
 		t.Error("Authorize again offered for a mailbox setting")
 	}
 }
+
+// TestCountsFollowResults: the status bar counts the accounts per light,
+// at start from the kept results and again when a result moves a light.
+func TestCountsFollowResults(t *testing.T) {
+	u, _ := newTestWindow(t, manyAccounts(300), i18n.DE)
+	if got, want := u.counts.Text, "300 Konten · 30 rot · 30 gelb · 210 grün · 30 grau"; got != want {
+		t.Errorf("at start: %q, want %q", got, want)
+	}
+	u.showAll([]status.Result{{Account: "konto-1", Protocol: "imap", Level: status.Red, At: fixed,
+		Problem: status.New(status.Red, "mailcheck.imap.auth_failed", "mailbox", "user1@contoso.com", "login", "user1@contoso.com")}})
+	if got, want := u.counts.Text, "300 Konten · 31 rot · 30 gelb · 209 grün · 30 grau"; got != want {
+		t.Errorf("after konto-1 went red: %q, want %q", got, want)
+	}
+	one, _ := newTestWindow(t, manyAccounts(1), i18n.EN)
+	if got, want := one.counts.Text, "1 account · 1 green"; got != want {
+		t.Errorf("one account: %q, want %q", got, want)
+	}
+	none, _ := newTestWindow(t, &fakeService{}, i18n.EN)
+	if none.counts.Text != "" {
+		t.Errorf("no account: %q", none.counts.Text)
+	}
+}

@@ -2,9 +2,12 @@ package ui
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"mailoauth/core/app"
+	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
 
@@ -124,6 +127,26 @@ func view(all []*acctState, query string, light status.Level, order int) []*acct
 	}
 	sort.SliceStable(out, func(i, j int) bool { return app.NaturalLess(out[i].acct.Name, out[j].acct.Name) })
 	return out
+}
+
+// countsText sums the list up for the status bar: how many accounts, and
+// how many of them are red, yellow, green and grey (zeros left out), so a
+// helpdesk sees at a glance whether today is a red day without filtering.
+func countsText(all []*acctState, lang i18n.Lang) string {
+	n := map[status.Level]int{}
+	for _, s := range all {
+		n[s.level()]++
+	}
+	parts := []string{tr(lang, "list.accounts_many", "n", strconv.Itoa(len(all)))}
+	if len(all) == 1 {
+		parts[0] = tr(lang, "list.accounts_one")
+	}
+	for _, l := range lightFilters[1:] {
+		if n[l] > 0 {
+			parts = append(parts, tr(lang, "list.count", "n", strconv.Itoa(n[l]), "level", levelWord(lang, l)))
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // trayLight is the notification-area icon's light: the worst light of the

@@ -41,6 +41,7 @@ type Accounts struct {
 	detail   *detail
 	times    timeFormat
 	status   *widget.Label
+	counts   *widget.Label // how many accounts, and how many per light
 	stop     *widget.Button
 	// onLight is told the tray's light (the worst unmuted) when it may
 	// have changed.
@@ -92,6 +93,7 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 	u.ctx, u.close = context.WithCancel(context.Background())
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.counts = widget.NewLabel("")
 	add := widget.NewButtonWithIcon(u.t("ui.add"), theme.ContentAddIcon(), u.openWizard)
 	add.Importance = widget.HighImportance
 	checkAll := widget.NewButtonWithIcon(u.t("ui.check_all"), theme.ViewRefreshIcon(), func() { u.check(nil) })
@@ -139,7 +141,7 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 	bar := container.NewBorder(nil, nil, container.NewHBox(add, checkAll, u.stop), container.NewHBox(u.light, u.order), u.search)
 	split := container.NewHSplit(container.NewStack(u.list, container.NewVBox(u.empty)), u.detail.Object)
 	split.Offset = 0.55
-	u.Object = container.NewBorder(bar, u.status, nil, nil, split)
+	u.Object = container.NewBorder(bar, container.NewBorder(nil, nil, nil, u.counts, u.status), nil, nil, split)
 	u.setMenu()
 	u.setShortcuts()
 	u.Reload()
@@ -241,7 +243,12 @@ func (u *Accounts) refilter() {
 	u.shown = view(u.all, u.search.Text, lightFilters[max(u.light.SelectedIndex(), 0)], u.order.SelectedIndex())
 	total := len(u.all)
 	light := trayLight(u.all)
+	counts := ""
+	if total > 0 {
+		counts = countsText(u.all, u.lang)
+	}
 	u.showMu.Unlock()
+	u.counts.SetText(counts)
 	switch {
 	case total == 0:
 		u.empty.SetText(u.t("ui.no_accounts"))
@@ -426,6 +433,12 @@ func (u *Accounts) showAll(rs []status.Result) {
 	}
 	if selected {
 		u.detail.showResults()
+	}
+	if moved {
+		u.showMu.Lock()
+		counts := countsText(u.all, u.lang)
+		u.showMu.Unlock()
+		u.counts.SetText(counts)
 	}
 	if u.onLight != nil {
 		u.showMu.Lock()
