@@ -108,26 +108,50 @@ for n in 3 50 300; do
   rm -f "$MAILOAUTH_LOG_DIR/mailoauth.log"
 done
 
-# The demo's wizard end to end: Enter through the steps, Authorize (the
-# stand-in browser accepts the consent), and three green lights at Verify.
+# greenin FILE GEOMETRY: the number of green light pixels in that part.
+greenin() { $CONVERT "$1" -crop "$2" -fill black +opaque "rgb(46,157,74)" -fill white -opaque "rgb(46,157,74)" -format "%[fx:int(mean*w*h)]" info:; }
+
+# The demo's "App registration" dialog on demo-neue-app (the app the demo's
+# administrator made through the sandbox's Graph): Check signs the
+# administrator in and reads the registration — a green light.
 start=$(now_ms)
 PATH="$SMOKEBIN:$PATH" "$BIN" demo --lang de 2>"$WORK/demo.log" & P=$!
 firstframe mailoauth >/dev/null || { cat "$WORK/demo.log" >&2; fail "no demo window"; }
 sleep 3
+xdotool key ctrl+f; sleep 0.3; xdotool type --delay 20 "demo-neue-app"; sleep 1
+xdotool mousemove 300 "${ROW_Y:-112}" click 1; sleep 1
+xdotool mousemove "${APPREG_X:-800}" "${APPREG_Y:-208}" click 1; sleep 1.5 # App-Registrierung
+xdotool mousemove "${CHECK_X:-311}" "${CHECK_Y:-212}" click 1              # Prüfen
+for _ in $(seq 1 40); do
+  sleep 0.5; import -window root "$OUT/appcheck-de.png"
+  [ "$(greenin "$OUT/appcheck-de.png" 700x60+270+235)" -ge 50 ] && break
+done
+[ "$(greenin "$OUT/appcheck-de.png" 700x60+270+235)" -ge 50 ] || { cat "$WORK/demo.log" >&2; fail "the app registration check did not end green"; }
+xdotool mousemove "${CLOSE_X:-640}" "${CLOSE_Y:-621}" click 1; sleep 0.5  # Schließen
+
+# The demo's wizard end to end: "Create the app registration for me" on the
+# tenant step (the administrator signs in, a new app is made), Enter through
+# the steps, Authorize with the new app (the stand-in browser accepts the
+# consent), and three green lights at Verify.
 xdotool mousemove "${ADD_X:-60}" "${ADD_Y:-52}" click 1; sleep 2
 xdotool key Return; sleep 1                                   # → tenant and app
-xdotool type --delay 20 "demo-neu"; xdotool key Return; sleep 1 # → mailbox (prefilled)
+xdotool type --delay 20 "demo-neu"
+xdotool mousemove "${CREATE_X:-742}" "${CREATE_Y:-534}" click 1 # App-Registrierung für mich anlegen
+for _ in $(seq 1 40); do grep -q "app registration mailoauth (.*created=true" "$MAILOAUTH_LOG_DIR/mailoauth.log" 2>/dev/null && break; sleep 0.5; done
+grep -q "app registration mailoauth (.*created=true" "$MAILOAUTH_LOG_DIR/mailoauth.log" || { cat "$WORK/demo.log" >&2; fail "the wizard made no app registration"; }
+sleep 1; import -window root "$OUT/wizard-created-de.png"
+xdotool key Return; sleep 1                                   # → mailbox (prefilled)
 xdotool key Return; sleep 2                                   # saved → authorize
 xdotool key Tab; sleep 0.3; xdotool key space; sleep 5        # Authorize
 import -window root "$OUT/wizard-authorized-de.png"
 xdotool key Return; sleep 4                                   # → verify
 import -window root "$OUT/wizard-verify-de.png"
 kill $P; wait $P 2>/dev/null || true
-n=$($CONVERT "$OUT/wizard-verify-de.png" -crop 400x300+150+40 -fill black +opaque "rgb(46,157,74)" -fill white -opaque "rgb(46,157,74)" -format "%[fx:int(mean*w*h)]" info:)
+n=$(greenin "$OUT/wizard-verify-de.png" 400x300+150+40)
 [ "$n" -ge 150 ] || fail "the demo wizard did not end with green lights ($n green pixels)"
 
 # A blank or missing window gives an almost uniform picture.
-for f in list-de list-filtered-de detail-red-de wizard-steps-de wizard-step2-de wizard-verify-de; do
+for f in list-de list-filtered-de detail-red-de wizard-steps-de wizard-step2-de appcheck-de wizard-created-de wizard-verify-de; do
   test -s "$OUT/$f.png" || fail "$f.png missing"
   colors=$($CONVERT "$OUT/$f.png" -format %k info:)
   [ "$colors" -ge 50 ] || fail "$f.png looks blank ($colors colours)"
@@ -137,4 +161,4 @@ for rgb in "46,157,74" "242,177,27" "211,47,47"; do
   n=$($CONVERT "$OUT/list-de.png" -fill black +opaque "rgb($rgb)" -fill white -opaque "rgb($rgb)" -format "%[fx:int(mean*w*h)]" info:)
   [ "$n" -ge 50 ] || fail "no rgb($rgb) light in the list"
 done
-echo "gui-smoke: list, filter, detail, wizard and lights OK; screenshots in $OUT"
+echo "gui-smoke: list, filter, detail, app registration check, wizard (app created for it) and lights OK; screenshots in $OUT"

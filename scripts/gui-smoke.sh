@@ -3,7 +3,9 @@
 # and checked against the sandbox (one shared sign-in; every tenth account
 # with a closed IMAP port is red, every tenth signed in as nobody is yellow).
 # Takes screenshots (list, filtered list, detail of a red account, the
-# wizard's step list), fails on a blank window or missing lights, and
+# wizard's step list; in the demo the App registration dialog's check and
+# the wizard's "create the app registration for me" up to three green
+# lights with the new app), fails on a blank window or missing lights, and
 # measures cold start to the first frame and memory (RSS) with 3, 50 and
 # 300 accounts against a minimal Fyne window, plus the UI update latency
 # the window logs. Used by `make gui-smoke` (part of `make test`).
