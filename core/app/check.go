@@ -10,6 +10,7 @@ import (
 	"mailoauth/core/mailcheck"
 	"mailoauth/core/oauth"
 	"mailoauth/core/report"
+	"mailoauth/core/results"
 	"mailoauth/core/status"
 )
 
@@ -87,10 +88,14 @@ func (s *Service) run(ctx context.Context, chosen []Account, busy map[string]*st
 	if o.Parallel <= 0 {
 		o.Parallel = DefaultParallel
 	}
+	byName := make(map[string]*Account, len(chosen))
+	for i := range chosen {
+		byName[chosen[i].Name] = &chosen[i]
+	}
 	var mu sync.Mutex
 	final := map[string]status.Result{}
-	results := mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Parallel: o.Parallel, Check: s.checkOptions(o.Timeout)}, func(r status.Result) {
-		s.final(&r)
+	out := mailcheck.Run(ctx, jobs, mailcheck.RunOptions{Parallel: o.Parallel, Check: s.checkOptions(o.Timeout)}, func(r status.Result) {
+		s.final(&r, byName[r.Account])
 		mu.Lock()
 		final[r.Account+"/"+r.Protocol] = r
 		mu.Unlock()
@@ -98,12 +103,12 @@ func (s *Service) run(ctx context.Context, chosen []Account, busy map[string]*st
 			report(r)
 		}
 	})
-	for i, r := range results {
+	for i, r := range out {
 		if f, ok := final[r.Account+"/"+r.Protocol]; ok {
-			results[i] = f
+			out[i] = f
 		}
 	}
-	return results
+	return out
 }
 
 // runLockWait bounds the wait for other runs of the chosen accounts: one
@@ -119,10 +124,16 @@ func accountNames(list []Account) []string {
 }
 
 // final folds what the IMAP check learnt into the result (a moved mailbox
-// turns it yellow) and logs it.
-func (s *Service) final(r *status.Result) {
+// turns it yellow) and a client secret that ends soon (yellow while there
+// is time to renew it), and logs it.
+func (s *Service) final(r *status.Result, a *Account) {
 	if p := s.store.RememberIMAP(r); p != nil {
 		s.log.Printf("could not store what the IMAP check learnt: %s", p.Error())
+	}
+	if r.Level == status.Green {
+		if p := results.SecretDue(a, time.Now()); p != nil {
+			r.Level, r.Problem = status.Yellow, p
+		}
 	}
 	code := ""
 	if r.Problem != nil {

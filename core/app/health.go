@@ -35,8 +35,12 @@ func RemedyFor(p *status.Problem) Remedy {
 	if p == nil {
 		return RemedyNone
 	}
-	if p.Code == "tokens.not_authorized" {
+	switch p.Code {
+	case "tokens.not_authorized":
 		return RemedyAuthorize
+	case "results.secret.expires_soon", "results.secret.expired":
+		// A check's warning ahead of the end (results.SecretDue).
+		return RemedyNewSecret
 	}
 	return entra.RemedyFor(p.Code)
 }

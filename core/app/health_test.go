@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"mailoauth/core/sandbox/identity"
 	"mailoauth/core/status"
 )
 
@@ -51,5 +52,46 @@ func TestTokenHealthFollowsSignIns(t *testing.T) {
 	}
 	if h, _ := s.TokenHealth("h"); !h.AuthorizedAt.IsZero() || !h.LapsesAt.IsZero() {
 		t.Errorf("after logout: %+v", h)
+	}
+}
+
+// TestCheckWarnsOfAnEndingClientSecret: an app-only account whose client
+// secret ends within 30 days checks yellow with the date and the fix (and
+// "new secret" as the remedy) instead of green — the list, the tray and a
+// script's exit code say it while the mail still flows; further ahead it is
+// green.
+func TestCheckWarnsOfAnEndingClientSecret(t *testing.T) {
+	sb, s, _ := sandboxService(t, nil)
+	box := "info@" + sb.Identity.Domains()[0]
+	sb.Mail.Grant(identity.ConfidentialClientID, box)
+	in := input(sb, "app", box)
+	in.Flow, in.ClientID = "app", identity.ConfidentialClientID
+	if _, probs := s.Add(context.Background(), in, sb.Identity.ConfidentialSecret()); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	check := func(ends time.Duration) []status.Result {
+		t.Helper()
+		if p := s.SetClientSecretExpires("app", time.Now().Add(ends)); p != nil {
+			t.Fatal(p)
+		}
+		res, p := s.Check(context.Background(), nil, CheckOptions{}, nil)
+		if p != nil {
+			t.Fatal(p)
+		}
+		return res
+	}
+	for _, r := range check(60 * 24 * time.Hour) {
+		if r.Level != status.Green {
+			t.Fatalf("60 days ahead: %s %s %v", r.Protocol, r.Level, r.Problem)
+		}
+	}
+	for _, r := range check(10 * 24 * time.Hour) {
+		if r.Level != status.Yellow || r.Problem == nil || r.Problem.Code != "results.secret.expires_soon" || r.Problem.Args["days"] != "10" ||
+			RemedyFor(r.Problem) != RemedyNewSecret {
+			t.Fatalf("10 days ahead: %s %s %+v", r.Protocol, r.Level, r.Problem)
+		}
+	}
+	if e, _ := s.LastResults(); e["app"].Light() != status.Yellow {
+		t.Errorf("kept as %s", e["app"].Light())
 	}
 }

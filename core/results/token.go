@@ -93,6 +93,22 @@ func HealthOf(a *account.Account, e Entry, now time.Time) Health {
 	return h
 }
 
+// SecretDue is the warning a check puts on a green result of an app-only
+// account whose client secret ends within SecretWarning (or has ended by
+// the date the core knows, though the sign-in still works): yellow, so the
+// list row, the tray's light, a notification and a monitoring script's exit
+// code say it a month ahead — in the account's detail alone nobody of a
+// helpdesk with 300 mailboxes would read it before the mail stops. nil when
+// nothing is due or the expiry is not known.
+func SecretDue(a *account.Account, now time.Time) *status.Problem {
+	if a == nil || a.Flow != account.FlowApp || a.ClientSecretExpires.IsZero() || a.ClientSecretExpires.Sub(now) > SecretWarning {
+		return nil
+	}
+	p := secretNote(a.ClientSecretExpires, now)
+	p.Level = status.Yellow
+	return p
+}
+
 func secretNote(exp, now time.Time) *status.Problem {
 	date := exp.Local().Format("2006-01-02")
 	switch left := exp.Sub(now); {
