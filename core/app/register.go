@@ -28,14 +28,18 @@ type AdminOptions struct {
 	Admin         string // login_hint
 	AdminClientID string // "" = Microsoft Graph Command Line Tools
 	GraphURL      string // "" = the cloud's Graph (or the stand-in's host)
-	Device        bool   // sign in with a code on another device
-	OnDeviceCode  func(DeviceCode)
-	Progress      func(RegisterProgress)
+	// Cloud is --cloud: "" takes the tenant's login host's cloud, or, for
+	// an account's registration, the account's (DoD shares GCC High's
+	// login host, not its Graph).
+	Cloud        string
+	Device       bool // sign in with a code on another device
+	OnDeviceCode func(DeviceCode)
+	Progress     func(RegisterProgress)
 }
 
-func (s *Service) adminOptions(authority, tenant string, o AdminOptions) *appreg.Options {
+func (s *Service) adminOptions(authority, tenant string, cloud *account.Cloud, o AdminOptions) *appreg.Options {
 	opts := &appreg.Options{Authority: authority, Tenant: tenant, Admin: o.Admin, AdminClientID: o.AdminClientID,
-		GraphURL: o.GraphURL, Device: o.Device, HTTP: s.http, SignIn: s.signInOptions(o.BrowserOptions), Progress: o.Progress}
+		GraphURL: o.GraphURL, Cloud: cloud, Device: o.Device, HTTP: s.http, SignIn: s.signInOptions(o.BrowserOptions), Progress: o.Progress}
 	if o.OnDeviceCode != nil {
 		opts.SignIn.OnDeviceCode = func(d *oauth.DeviceCode) {
 			o.OnDeviceCode(DeviceCode{Code: d.UserCode, URL: d.VerificationURI, Expires: d.Expires})
@@ -136,6 +140,14 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 			return nil, one(p)
 		}
 	}
+	cloud, p := account.ParseCloud(r.Cloud)
+	if p != nil {
+		return nil, one(p)
+	}
+	if r.Account.Cloud == "" {
+		// The account's servers follow the cloud the app was made in.
+		r.Account.Cloud = r.Cloud
+	}
 	acctName := strings.TrimSpace(r.Account.Name)
 	hold := w.Flow == account.FlowApp && acctName == "" && r.HoldSecret
 	if w.Flow == account.FlowApp && acctName == "" && !hold {
@@ -169,7 +181,7 @@ func (s *Service) Register(ctx context.Context, r RegisterRequest) (*Registered,
 			return nil, one(problemOf(err))
 		}
 	}
-	sess, p := appreg.SignIn(ctx, s.adminOptions(authority, tenant, r.AdminOptions), access)
+	sess, p := appreg.SignIn(ctx, s.adminOptions(authority, tenant, cloud, r.AdminOptions), access)
 	if p != nil {
 		return nil, one(p)
 	}
@@ -348,6 +360,10 @@ func (s *Service) CheckApp(ctx context.Context, r AppCheckRequest) (*AppChecked,
 	var w appreg.Want
 	var authority, tenant, clientID string
 	var acct *Account
+	cloud, p := account.ParseCloud(r.Cloud)
+	if p != nil {
+		return nil, p
+	}
 	if r.Account != "" {
 		a, p := s.store.Get(r.Account)
 		if p != nil {
@@ -355,6 +371,10 @@ func (s *Service) CheckApp(ctx context.Context, r AppCheckRequest) (*AppChecked,
 		}
 		acct = a
 		authority, tenant, clientID = a.Authority, a.Tenant, a.ClientID
+		if cloud == nil {
+			c := a.Cloud()
+			cloud = &c
+		}
 		w = appreg.Want{Flow: a.Flow, Protocols: a.EnabledProtocols(), NativeClient: a.Redirect == account.RedirectNativeClient}
 	} else {
 		var p *status.Problem
@@ -377,7 +397,7 @@ func (s *Service) CheckApp(ctx context.Context, r AppCheckRequest) (*AppChecked,
 			access = appreg.WriteAppOnly
 		}
 	}
-	sess, p := appreg.SignIn(ctx, s.adminOptions(authority, tenant, r.AdminOptions), access)
+	sess, p := appreg.SignIn(ctx, s.adminOptions(authority, tenant, cloud, r.AdminOptions), access)
 	if p != nil {
 		return nil, p
 	}

@@ -72,6 +72,10 @@ type Options struct {
 	// GraphURL replaces the Graph host of the cloud (or, for an authority
 	// that is none of Microsoft's, the authority's own scheme/host/port).
 	GraphURL string
+	// Cloud is the tenant's cloud; nil takes the authority's. Two clouds
+	// share a login host (GCC High and DoD) but not their Graph: only the
+	// account (its mail servers) or --cloud tells DoD apart.
+	Cloud *account.Cloud
 	// Device signs the administrator in with a code on another device.
 	Device bool
 	HTTP   *http.Client
@@ -119,6 +123,13 @@ func (o *Options) authority() string {
 	return strings.TrimSuffix(o.Authority, "/")
 }
 
+func (o *Options) cloud() account.Cloud {
+	if o.Cloud != nil {
+		return *o.Cloud
+	}
+	return account.CloudOf(o.authority())
+}
+
 func (o *Options) adminClient() string {
 	if o.AdminClientID != "" {
 		return o.AdminClientID
@@ -162,12 +173,12 @@ func microsoftLogin(authority string) bool {
 	return false
 }
 
-// GraphEndpoints are where Graph answers for an authority and which
-// resource the administrator's token is for. A stand-in (an authority on
-// none of Microsoft's login hosts) serves Graph on its own scheme, host and
-// port, and plays the global cloud; override wins over both.
-func GraphEndpoints(authority, override string) (baseURL, resource string) {
-	cloud := account.CloudOf(authority)
+// GraphEndpoints are where Graph answers for an authority of a cloud and
+// which resource the administrator's token is for. A stand-in (an
+// authority on none of Microsoft's login hosts) serves Graph on its own
+// scheme, host and port, and plays the global cloud; override wins over
+// both.
+func GraphEndpoints(cloud account.Cloud, authority, override string) (baseURL, resource string) {
 	resource = "https://" + cloud.GraphHost
 	switch {
 	case override != "":
@@ -205,7 +216,7 @@ func SignIn(ctx context.Context, opts *Options, access Access) (*Session, *statu
 			return nil, status.New(status.Red, "graph.bad_url", "url", opts.GraphURL)
 		}
 	}
-	base, resource := GraphEndpoints(opts.authority(), opts.GraphURL)
+	base, resource := GraphEndpoints(opts.cloud(), opts.authority(), opts.GraphURL)
 	var scopes []string
 	for _, p := range access.permissions() {
 		scopes = append(scopes, resource+"/"+p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -329,16 +330,26 @@ func TestAppOnlyCreate(t *testing.T) {
 }
 
 func TestGraphEndpoints(t *testing.T) {
-	for _, tc := range []struct{ authority, override, base, resource string }{
-		{"https://login.microsoftonline.com", "", "https://graph.microsoft.com", "https://graph.microsoft.com"},
-		{"https://login.microsoftonline.us", "", "https://graph.microsoft.us", "https://graph.microsoft.us"},
-		{"https://login.partner.microsoftonline.cn", "", "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"},
-		{"https://127.0.0.1:8443", "", "https://127.0.0.1:8443", "https://graph.microsoft.com"},
-		{"https://127.0.0.1:8443", "https://127.0.0.1:9000/", "https://127.0.0.1:9000", "https://graph.microsoft.com"},
+	dod, _ := account.ParseCloud("usgov-dod")
+	for _, tc := range []struct {
+		authority string
+		cloud     *account.Cloud
+		override  string
+		base      string
+		resource  string
+	}{
+		{"https://login.microsoftonline.com", nil, "", "https://graph.microsoft.com", "https://graph.microsoft.com"},
+		{"https://login.microsoftonline.us", nil, "", "https://graph.microsoft.us", "https://graph.microsoft.us"},
+		// DoD shares GCC High's login host, not its Graph.
+		{"https://login.microsoftonline.us", dod, "", "https://dod-graph.microsoft.us", "https://dod-graph.microsoft.us"},
+		{"https://login.partner.microsoftonline.cn", nil, "", "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"},
+		{"https://127.0.0.1:8443", nil, "", "https://127.0.0.1:8443", "https://graph.microsoft.com"},
+		{"https://127.0.0.1:8443", nil, "https://127.0.0.1:9000/", "https://127.0.0.1:9000", "https://graph.microsoft.com"},
 	} {
-		b, r := GraphEndpoints(tc.authority, tc.override)
+		o := &Options{Authority: tc.authority, Cloud: tc.cloud}
+		b, r := GraphEndpoints(o.cloud(), o.authority(), tc.override)
 		if b != tc.base || r != tc.resource {
-			t.Errorf("%s %s: %s %s", tc.authority, tc.override, b, r)
+			t.Errorf("%s %v %s: %s %s", tc.authority, tc.cloud, tc.override, b, r)
 		}
 	}
 }
@@ -492,5 +503,64 @@ func TestForeignMultiTenantAppBroughtIn(t *testing.T) {
 	}
 	if n := sb.Graph.AppCount(DefaultName); n != 0 {
 		t.Errorf("a registration was made in place of an unknown client ID")
+	}
+}
+
+// The administrators' client itself refused: by assignment (AADSTS50105)
+// or Conditional Access (53003). Each is said as such — the client named,
+// --admin-client-id offered — not as a fault of the app being made.
+func TestAdminClientBlocked(t *testing.T) {
+	for _, tc := range []struct {
+		aadsts   int
+		endpoint string
+		code     string
+	}{
+		{50105, "token", "appreg.admin_client_assignment"},
+		{53003, "authorize", "appreg.admin_client_blocked"},
+		{53003, "token", "appreg.admin_client_blocked"},
+	} {
+		sb := startSandbox(t)
+		sb.Identity.SetFault(identity.Fault{Endpoint: tc.endpoint, AADSTS: tc.aadsts, Times: 1})
+		_, p := SignIn(context.Background(), options(sb, "admin@contoso.example", &recorder{}), Write)
+		if p == nil || p.Code != tc.code || p.Level != status.Red {
+			t.Errorf("%d at %s: %+v", tc.aadsts, tc.endpoint, p)
+			continue
+		}
+		for _, l := range i18n.Langs {
+			if !strings.Contains(p.Message(l), GraphCLIClientID) || !strings.Contains(p.Fix(l), "--admin-client-id") {
+				t.Errorf("%d %s: %q / %q", tc.aadsts, l, p.Message(l), p.Fix(l))
+			}
+		}
+	}
+}
+
+// A check asks for read permissions only — Application.Read.All and
+// DelegatedPermissionGrant.Read.All — and a repair for the write ones;
+// app-only adds AppRoleAssignment.ReadWrite.All, and only there.
+func TestLeastAdminScopes(t *testing.T) {
+	sb := startSandbox(t)
+	for _, tc := range []struct {
+		access Access
+		want   []string
+	}{
+		{ReadOnly, []string{"Application.Read.All", "DelegatedPermissionGrant.Read.All"}},
+		{Write, []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"}},
+		{WriteAppOnly, []string{"AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"}},
+	} {
+		s := signIn(t, options(sb, "admin@contoso.example", &recorder{}), tc.access)
+		c, err := oauth.DecodeClaims(s.Graph.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Fields(c.Scp)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("access %d: token scopes %v, want %v", tc.access, got, tc.want)
+		}
+		if tc.access == ReadOnly {
+			if rep, p := s.Check(context.Background(), delegated, identity.PublicClientID); p != nil || rep == nil {
+				t.Errorf("read-only check: %v", p)
+			}
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"mailoauth/core/account"
 	"mailoauth/core/entra"
 	"mailoauth/core/graph"
 	"mailoauth/core/oauth"
@@ -525,9 +524,9 @@ func (r *replicationTimeout) Unwrap() error { return r.err }
 // a device code for a public client, client credentials without a secret
 // for app-only — both answer 700016 only while the app is unknown.
 func (s *Session) waitSignIn(ctx context.Context, w Want, clientID string) *status.Problem {
-	cloud := account.CloudOf(s.Authority)
+	cloud := s.opts.cloud()
 	cfg := &oauth.Config{Authority: s.Authority, Tenant: s.TenantID, ClientID: clientID, HTTPClient: s.opts.HTTP,
-		Scopes: oauth.DelegatedScopes(w.Protocols, cloud)}
+		Scopes: oauth.DelegatedScopes(w.Protocols, cloud), AppScope: cloud.AppScope}
 	s.opts.progress("appreg.step.wait_sign_in")
 	// 700016: the app is not known yet; 7000229 (client credentials): the
 	// app is, its new service principal not yet.

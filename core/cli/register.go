@@ -13,7 +13,7 @@ import (
 
 func init() {
 	admin := flagSpec{"tenant": true, "admin": true, "device": false, "admin-client-id": true, "graph-url": true,
-		"no-browser": false, "timeout": true}
+		"cloud": true, "no-browser": false, "timeout": true}
 	reg := flagSpec{"name": true, "flow": true, "redirect": true, "imap": true, "pop3": true, "smtp": true,
 		"imap-security": true, "pop3-security": true, "smtp-security": true,
 		"client-id": true, "account": true, "login": true, "mailbox": true, "yes": false}
@@ -38,7 +38,7 @@ func (a *runner) adminFlags(pa *parsed) (app.AdminOptions, int) {
 	}
 	return app.AdminOptions{
 		BrowserOptions: bo, Admin: pa.str("admin"), AdminClientID: pa.str("admin-client-id"), GraphURL: pa.str("graph-url"),
-		Device: pa.bools["device"],
+		Cloud: pa.str("cloud"), Device: pa.bools["device"],
 		OnDeviceCode: func(d app.DeviceCode) {
 			fmt.Fprintln(a.env.Stderr, a.t("cli.authorize.device", "url", d.URL, "code", d.Code, "time", d.Expires.Local().Format("15:04:05")))
 		},

@@ -207,3 +207,23 @@ func TestAppCheckForeignMultiTenantApp(t *testing.T) {
 		t.Errorf("stopped repair reported as done:\n%s", out)
 	}
 }
+
+// --graph-url says where Graph answers: an address that is no http(s) URL
+// is refused before the administrator signs in, one where nothing answers
+// is named as unreachable, and the stand-in's own address works.
+func TestRegisterGraphURL(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	base := []string{"register", "--tenant", h.tenantURL(), "--admin", "admin@contoso.example"}
+	_, errs := h.must(ExitFailure, append(base, "--graph-url", "ftp://graph.example")...)
+	if !strings.Contains(errs, `"ftp://graph.example" is not usable`) || !strings.Contains(errs, "--graph-url") || len(h.sb.Identity.Issued()) != 0 {
+		t.Errorf("bad URL (%d tokens issued):\n%s", len(h.sb.Identity.Issued()), errs)
+	}
+	_, errs = h.must(ExitFailure, append(base, "--graph-url", "https://127.0.0.1:1")...)
+	if !strings.Contains(errs, "Microsoft Graph at 127.0.0.1:1 cannot be reached") {
+		t.Errorf("unreachable Graph:\n%s", errs)
+	}
+	out, _ := h.must(ExitOK, append(base, "--graph-url", h.sb.Identity.Authority()+"/")...)
+	if !strings.Contains(out, "created") || h.sb.Graph.AppCount("mailoauth") != 1 {
+		t.Errorf("Graph at the stand-in's address:\n%s", out)
+	}
+}

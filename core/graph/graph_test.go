@@ -111,3 +111,55 @@ func TestFilterQuotes(t *testing.T) {
 		t.Errorf("%s", got)
 	}
 }
+
+// 503 with Retry-After is waited out as 429 is.
+func TestRetryAfterHonouredOn503(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte(`{"value":[]}`))
+	}))
+	defer srv.Close()
+	var waited []int
+	c := &Client{BaseURL: srv.URL, Token: "t", OnWait: func(code int, d time.Duration) { waited = append(waited, code) }}
+	start := time.Now()
+	if err := c.Get(context.Background(), "/applications", nil); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 2 || len(waited) != 1 || waited[0] != http.StatusServiceUnavailable || time.Since(start) < time.Second {
+		t.Fatalf("calls %d, waits %v after %v", calls.Load(), waited, time.Since(start))
+	}
+}
+
+// Graph's directory error codes each get their own problem, with the
+// answer (and its request ID) as the detail.
+func TestGraphCodesMapped(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		want   string
+		level  status.Level
+	}{
+		{403, CodeDenied, "graph.denied", status.Red},
+		{400, CodeBadRequest, "graph.bad_request", status.Red},
+		{404, CodeNotFound, "graph.not_found", status.Red},
+		{401, "InvalidAuthenticationToken", "graph.unauthorized", status.Yellow},
+		{500, "UnknownError", "graph.failed", status.Red},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tc.status)
+			w.Write([]byte(`{"error":{"code":"` + tc.code + `","message":"m","innerError":{"request-id":"rid-1"}}}`))
+		}))
+		err := (&Client{BaseURL: srv.URL, Token: "t", MaxWait: time.Millisecond}).Get(context.Background(), "/applications", nil)
+		srv.Close()
+		p := ProblemOf(err)
+		if p.Code != tc.want || p.Level != tc.level || !strings.Contains(p.Detail, tc.code) || !strings.Contains(p.Detail, "rid-1") {
+			t.Errorf("%d %s: %+v", tc.status, tc.code, p)
+		}
+	}
+}
