@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"mailoauth/core/account"
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/identity"
@@ -115,5 +116,22 @@ func TestWizardTakesACodeFromTheBrowser(t *testing.T) {
 	waitOrFail(t, &z.running, 10*time.Second, "the sign-in after a typed code")
 	if !strings.Contains(z.authStatus.Text, "50011") || !z.next.Disabled() {
 		t.Fatalf("status after the typed code: %q", z.authStatus.Text)
+	}
+}
+
+// While Entra replicates, the wizard and the App registration dialog say
+// that they wait and for how long, in the user's language; a throttled
+// step says its own text (with Graph's wait).
+func TestProgressTextSaysItWaits(t *testing.T) {
+	p := app.RegisterProgress{Step: "appreg.step.create_sp", Waiting: true, Elapsed: 4200 * time.Millisecond}
+	if got := progressText(i18n.DE, p); !strings.Contains(got, "Entra verteilt die Änderung") || !strings.Contains(got, "4s") {
+		t.Errorf("de: %q", got)
+	}
+	if got := progressText(i18n.EN, p); !strings.Contains(got, "still spreading") || !strings.Contains(got, "4s") {
+		t.Errorf("en: %q", got)
+	}
+	th := app.RegisterProgress{Step: "appreg.step.throttled", Waiting: true, Args: map[string]string{"wait": "3s"}}
+	if got := progressText(i18n.EN, th); strings.Contains(got, "spreading") || !strings.Contains(got, "3s") {
+		t.Errorf("throttled: %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/graph"
@@ -226,4 +227,18 @@ func TestRegisterGraphURL(t *testing.T) {
 	if !strings.Contains(out, "created") || h.sb.Graph.AppCount("mailoauth") != 1 {
 		t.Errorf("Graph at the stand-in's address:\n%s", out)
 	}
+}
+
+// Right after creation Entra has not spread the new app to every server:
+// register waits that out (with the default backoff) and says that it
+// waits, on stderr, then carries on to a registration that signs in.
+func TestRegisterSurvivesReplicationDelay(t *testing.T) {
+	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true})
+	h.sb.Graph.SetReplicationDelay(1500 * time.Millisecond)
+	_, errs := h.must(ExitOK, append([]string{"register", "--tenant", h.tenantURL(), "--admin", "admin@contoso.example",
+		"--account", "anna", "--login", "anna@contoso.example"}, h.servers()...)...)
+	if !strings.Contains(errs, "Entra is still spreading the change to all its servers") {
+		t.Errorf("no waiting shown:\n%s", errs)
+	}
+	h.must(ExitOK, "authorize", "anna")
 }
