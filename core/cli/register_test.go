@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"mailoauth/core/sandbox"
 	"mailoauth/core/sandbox/graph"
+	"mailoauth/core/secret"
 )
 
 func (h *sandboxCLI) must(want int, args ...string) (string, string) {
@@ -122,6 +124,17 @@ func TestRegisterAppOnlyThenExchangeScriptGreen(t *testing.T) {
 	out, errs = h.must(ExitOK, "check", "info", "--json")
 	printed.WriteString(out + errs)
 	allGreen(t, out)
+	// A second mailbox of the app takes info's secret: none is added in
+	// Entra, and the output says whose it is.
+	out, errs = h.must(ExitOK, append([]string{"register", "--flow", "app", "--name", "mailoauth-app", "--tenant", h.tenantURL(),
+		"--admin", "admin@contoso.example", "--account", "alarm", "--login", "alarm@contoso.example", "--yes"}, h.servers()...)...)
+	printed.WriteString(out + errs)
+	infoSecret, _ := h.mem.Get(context.Background(), secret.ClientSecretKey("info"))
+	alarmSecret, _ := h.mem.Get(context.Background(), secret.ClientSecretKey("alarm"))
+	if app, _ := h.sb.Identity.LookupApp(res.ClientID); len(app.Secrets) != 1 || alarmSecret == "" || alarmSecret != infoSecret ||
+		!strings.Contains(out, "Client secret: the one of account info (no new secret in Entra)") {
+		t.Errorf("second mailbox: %d secrets in Entra, same secret %v\n%s", len(app.Secrets), alarmSecret == infoSecret, out)
+	}
 	h.leakScan(printed.String())
 }
 
