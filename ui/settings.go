@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -29,9 +30,17 @@ func (u *Accounts) showSettingsNote(note *status.Problem) {
 	if p != nil {
 		u.status.SetText(p.Message(u.lang))
 	}
+	// An interval the list does not offer (written by hand, or by another
+	// version) is offered too: showing it as "off" would switch watching
+	// off at the next save of any other setting.
+	choices := everyChoices
+	if !slices.Contains(choices, set.EveryMinutes) {
+		choices = append(slices.Clone(choices), set.EveryMinutes)
+		slices.Sort(choices)
+	}
 	var names []string
 	sel := 0
-	for i, m := range everyChoices {
+	for i, m := range choices {
 		if m == 0 {
 			names = append(names, u.t("window.every_off"))
 		} else {
@@ -87,7 +96,7 @@ func (u *Accounts) showSettingsNote(note *status.Problem) {
 		if !ok {
 			return
 		}
-		minutes := everyChoices[max(every.SelectedIndex(), 0)]
+		minutes := choices[max(every.SelectedIndex(), 0)]
 		chosen := langs[max(lang.SelectedIndex(), 0)]
 		tr, nt, as := trayOn.Checked, notify.Checked, autostart.Checked
 		u.background(func(context.Context) {
