@@ -656,7 +656,6 @@ func (u *Accounts) openWizard() {
 		u.showCard(name)
 	})
 	w.SetContent(z.Object)
-	w.SetOnClosed(z.Close)
 	w.Resize(fyne.NewSize(880, 640))
 	w.Show()
 }
@@ -669,7 +668,6 @@ func (u *Accounts) openEditor(a *app.Account) {
 		u.check([]string{name})
 	})
 	w.SetContent(z.Object)
-	w.SetOnClosed(z.Close)
 	w.Resize(fyne.NewSize(880, 640))
 	w.Show()
 }

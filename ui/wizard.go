@@ -104,6 +104,8 @@ func NewEditWizard(svc Service, lang i18n.Lang, win fyne.Window, a *app.Account,
 			}
 		}
 	}
+	// What the account holds is nothing typed: Cancel asks only after a change.
+	z.initial = z.typed()
 	z.show(1)
 	return z
 }
@@ -172,6 +174,11 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 		}
 	})
 	z.Object = container.NewBorder(z.title, buttons, container.NewHBox(list, widget.NewSeparator()), nil, container.NewVScroll(z.body))
+	// The window's close button is Cancel: it asks as Cancel does once
+	// something was typed (a tenant, client ID and secret are work to type
+	// again), and closing ends any sign-in still running.
+	win.SetCloseIntercept(z.cancelWizard)
+	win.SetOnClosed(z.Close)
 	z.initial = z.typed()
 	z.show(0)
 	return z

@@ -232,3 +232,70 @@ func TestEnterAfterSignInIsNext(t *testing.T) {
 		t.Errorf("Enter after the sign-in: step %d", z.step)
 	}
 }
+
+// closeButtonWindow records the close intercept, which the test driver's
+// window keeps to itself: calling it is the user clicking the window's
+// close button.
+type closeButtonWindow struct {
+	fyne.Window
+	intercept func()
+}
+
+func (w *closeButtonWindow) SetCloseIntercept(fn func()) {
+	w.intercept = fn
+	w.Window.SetCloseIntercept(fn)
+}
+
+// TestWizardCloseButtonIsCancel: the window's close button asks as Cancel
+// does once something was typed, and ends the wizard's work only after the
+// answer; untouched it closes at once.
+func TestWizardCloseButtonIsCancel(t *testing.T) {
+	test.NewTempApp(t)
+	w := &closeButtonWindow{Window: test.NewWindow(nil)} // closed by the wizard
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "info")
+	if w.intercept == nil {
+		t.Fatal("the close button closes without asking")
+	}
+	w.intercept()
+	ov := w.Canvas().Overlays().Top()
+	if ov == nil || findButton(ov, "Yes") == nil || z.ctx.Err() != nil {
+		t.Fatal("closing with typed values did not ask first")
+	}
+	test.Tap(findButton(ov, "Yes"))
+	if z.ctx.Err() == nil {
+		t.Error("closing did not end the wizard's work")
+	}
+
+	w2 := &closeButtonWindow{Window: test.NewWindow(nil)}
+	z2 := NewWizard(&fakeService{}, i18n.EN, w2, nil)
+	w2.SetContent(z2.Object)
+	w2.intercept()
+	if w2.Canvas().Overlays().Top() != nil || z2.ctx.Err() == nil {
+		t.Error("an untouched wizard asked or stayed")
+	}
+}
+
+// TestEditCancelUntouchedClosesAtOnce: the edited account's own values are
+// nothing typed; a change is.
+func TestEditCancelUntouchedClosesAtOnce(t *testing.T) {
+	test.NewTempApp(t)
+	a, _ := account.Input{Name: "info", Login: "info@contoso.com", Tenant: "contoso.onmicrosoft.com",
+		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718"}.Build()
+	w := test.NewWindow(nil)
+	z := NewEditWizard(&fakeService{accounts: []account.Account{*a}}, i18n.EN, w, a, nil)
+	w.SetContent(z.Object)
+	z.login.SetText("anna@contoso.com")
+	test.Tap(findButton(z.Object, "Cancel"))
+	if ov := w.Canvas().Overlays().Top(); ov == nil || findButton(ov, "No") == nil {
+		t.Fatal("Cancel after a change did not ask")
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "No"))
+	z.login.SetText("info@contoso.com")
+	test.Tap(findButton(z.Object, "Cancel"))
+	if w.Canvas().Overlays().Top() != nil || z.ctx.Err() == nil {
+		t.Error("Cancel of an unchanged edit asked or stayed")
+	}
+}
