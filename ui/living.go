@@ -115,9 +115,11 @@ func (lv *living) closeWindow() {
 		if !lv.set.TrayHintShown {
 			lv.desk.Notify("mailoauth", lv.u.t("window.tray_hint"))
 			lv.set.TrayHintShown = true
-			lv.u.background(func(context.Context) {
-				_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.TrayHintShown = true })
-			})
+			if !lv.emptied() {
+				lv.u.background(func(context.Context) {
+					_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.TrayHintShown = true })
+				})
+			}
 		}
 		return
 	}
@@ -172,11 +174,19 @@ func (lv *living) stop() {
 	<-lv.done
 }
 
+// emptied: "Remove all data" emptied the config folder and nothing was
+// added since — the window writes no settings file back (its size, the tray
+// hint), so the folder stays empty as promised.
+func (lv *living) emptied() bool { return lv.u.removedAll && len(lv.u.all) == 0 }
+
 // saveSize remembers the window's size and, while it is on screen, its
 // place (windowPos: Windows and X11; elsewhere the system places it).
 func (lv *living) saveSize() {
 	sz := lv.win.Canvas().Size()
 	if sz.Width < 100 || sz.Height < 100 {
+		return
+	}
+	if lv.emptied() {
 		return
 	}
 	x, y, at := 0, 0, false

@@ -70,6 +70,9 @@ type Accounts struct {
 	lat        latency
 	doMu       sync.Mutex
 	cardChoice *widget.Select // the open settings card's product choice, for tests
+	// removedAll: "Remove all data" emptied the config folder; closing the
+	// window must not write the settings file back with its size.
+	removedAll bool
 	// running counts background work, so tests (and closing) can wait for it.
 	running sync.WaitGroup
 	Object  fyne.CanvasObject
@@ -497,6 +500,8 @@ func (u *Accounts) removeAll() {
 			u.do(func() {
 				if p != nil {
 					u.status.SetText(p.Message(u.lang))
+				} else {
+					u.removedAll = true
 				}
 				u.Reload()
 			})
