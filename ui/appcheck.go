@@ -25,6 +25,7 @@ type appCheck struct {
 	u             *Accounts
 	name          string
 	admin         *widget.Entry
+	client        *adminClient
 	check, repair *widget.Button
 	status        *widget.Label
 	bar           *widget.ProgressBarInfinite
@@ -37,7 +38,7 @@ type appCheck struct {
 
 func (u *Accounts) checkApp(name string) *appCheck {
 	c := &appCheck{u: u, name: name, admin: widget.NewEntry(), status: widgetText(u.t("ui.appreg.check_hint")),
-		bar: widget.NewProgressBarInfinite(), findings: container.NewVBox()}
+		bar: widget.NewProgressBarInfinite(), findings: container.NewVBox(), client: newAdminClient(u.lang)}
 	c.admin.SetPlaceHolder("admin@contoso.com")
 	c.admin.SetText(u.svc.SuggestAdmin())
 	c.check = widget.NewButton(u.t("ui.appreg.check"), func() { c.run(false) })
@@ -46,7 +47,7 @@ func (u *Accounts) checkApp(name string) *appCheck {
 	c.bar.Hide()
 	c.bar.Stop()
 	c.body = container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel(u.t("ui.wiz.register_admin")), nil, c.admin),
+		container.NewBorder(nil, nil, widget.NewLabel(u.t("ui.wiz.register_admin")), nil, c.admin), c.client.row,
 		container.NewHBox(c.check, c.repair),
 		c.status, c.bar, widget.NewSeparator(), c.findings)
 	c.box = dialog.NewCustom(u.t("ui.appreg.check_title", "name", name), u.t("ui.close"), container.NewVScroll(c.body), u.win)
@@ -80,7 +81,8 @@ func (c *appCheck) run(repair bool) {
 	c.cancel = cancel
 	c.mu.Unlock()
 	req := app.AppCheckRequest{Account: c.name, Repair: repair, AdminOptions: app.AdminOptions{
-		Admin: strings.TrimSpace(c.admin.Text),
+		Admin:         strings.TrimSpace(c.admin.Text),
+		AdminClientID: c.client.id(),
 		BrowserOptions: app.BrowserOptions{OnURL: func(url string) {
 			u.do(func() { c.setStatus(u.t("ui.wiz.register_signin") + "\n" + u.t("ui.open_url", "url", url)) })
 		}},
@@ -142,6 +144,9 @@ func (c *appCheck) show(res *app.AppChecked, p *status.Problem, repair bool) {
 	}
 	if p != nil {
 		c.findings.Add(widgetText(problemText(p, u.lang)))
+		if hint := c.client.offer(p); hint != "" {
+			c.findings.Add(widgetText(hint))
+		}
 	}
 	c.body.Refresh()
 	u.status.SetText(u.t("ui.appreg.checked", "name", c.name))

@@ -358,3 +358,69 @@ func TestWizardRerunReusesTheAccountsSecret(t *testing.T) {
 		t.Error("the secret field does not say a secret is held")
 	}
 }
+
+// TestAdminClientOfferedWhenTheTenantRefusesGraphCLI: a tenant that lets no
+// administrator consent to Microsoft Graph Command Line Tools (AADSTS65001)
+// gets, besides the fix, the "Admin client ID" field, hidden until then —
+// in the wizard and in the App registration dialog; with the organisation's
+// own admin client typed there the registration is made and checked.
+func TestAdminClientOfferedWhenTheTenantRefusesGraphCLI(t *testing.T) {
+	test.NewTempApp(t)
+	sb, svc := sandboxService(t, sandbox.Options{AutoConsent: true}, i18n.EN, nil)
+	sb.Identity.RequireAdminConsent(graph.GraphCLIAppID)
+	const own = "0c0ffee0-1234-4abc-8def-00000000ad31"
+	sb.Identity.AddApp(identity.App{ClientID: own, Public: true, RedirectURIs: []string{"http://localhost"}, GraphPermissions: graph.AdminPermissions})
+
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(svc, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Type(z.name, "neu")
+	z.tenant.SetText(sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/")
+	if z.regClient.row.Visible() {
+		t.Fatal("the admin client field is shown before any refusal")
+	}
+	z.regAdmin.SetText("admin@contoso.example")
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if !strings.Contains(z.regStatus.Text, "AADSTS65001") || !strings.Contains(z.regStatus.Text, `"Admin client ID"`) || !z.regClient.row.Visible() {
+		t.Fatalf("refused: %q, field shown %v", z.regStatus.Text, z.regClient.row.Visible())
+	}
+	z.regClient.entry.SetText(own)
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if !strings.Contains(z.regStatus.Text, "created") || sb.Graph.AppCount("mailoauth") != 1 {
+		t.Fatalf("with the own admin client: %q", z.regStatus.Text)
+	}
+
+	clientID := registeredAccountWith(t, sb, svc, own)
+	u := NewAccounts(svc, i18n.EN, w)
+	w.SetContent(u.Object)
+	c := u.checkApp("anna")
+	c.admin.SetText("admin@contoso.example")
+	test.Tap(c.check)
+	waitOrFail(t, &u.running, 30*time.Second, "the check")
+	if got := canvasText(c.findings); !strings.Contains(got, "AADSTS65001") || !c.client.row.Visible() {
+		t.Fatalf("dialog refused:\n%s", got)
+	}
+	c.client.entry.SetText(own)
+	test.Tap(c.check)
+	waitOrFail(t, &u.running, 30*time.Second, "the check")
+	if got := canvasText(c.findings); !strings.Contains(got, clientID) || !strings.Contains(got, "Everything mailoauth needs is in place.") {
+		t.Fatalf("dialog with the own admin client:\n%s", got)
+	}
+}
+
+// registeredAccountWith is registeredAccount with the organisation's own
+// admin client.
+func registeredAccountWith(t *testing.T, sb *sandbox.Sandbox, svc *app.Service, adminClient string) string {
+	t.Helper()
+	res, probs := svc.Register(context.Background(), app.RegisterRequest{AdminOptions: app.AdminOptions{Admin: "admin@contoso.example", AdminClientID: adminClient},
+		Name: "mailoauth-anna", Tenant: sb.Identity.Authority() + "/" + sb.Identity.TenantID() + "/",
+		Account: app.Input{Name: "anna", Login: "anna@contoso.example", IMAP: sb.Mail.IMAPAddr(), POP3: sb.Mail.POP3Addr(),
+			SMTP: sb.Mail.SMTPAddr(), SMTPSecurity: "starttls"}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	return res.ClientID
+}

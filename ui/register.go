@@ -24,9 +24,10 @@ func (z *Wizard) registerBox() fyne.CanvasObject {
 		z.regAdmin.SetText(z.svc.SuggestAdmin())
 		z.regStatus = widgetText(z.t("ui.wiz.register_hint"))
 		z.regBtn = widget.NewButton(z.t("ui.wiz.register"), z.register)
+		z.regClient = newAdminClient(z.lang)
 	}
 	return container.NewVBox(widget.NewSeparator(), z.regStatus,
-		container.NewBorder(nil, nil, widget.NewLabel(z.t("ui.wiz.register_admin")), z.regBtn, z.regAdmin))
+		container.NewBorder(nil, nil, widget.NewLabel(z.t("ui.wiz.register_admin")), z.regBtn, z.regAdmin), z.regClient.row)
 }
 
 func (z *Wizard) register() {
@@ -38,7 +39,8 @@ func (z *Wizard) register() {
 	given := strings.TrimSpace(z.tenant.Text)
 	req := app.RegisterRequest{
 		AdminOptions: app.AdminOptions{
-			Admin: strings.TrimSpace(z.regAdmin.Text),
+			Admin:         strings.TrimSpace(z.regAdmin.Text),
+			AdminClientID: z.regClient.id(),
 			BrowserOptions: app.BrowserOptions{OnURL: func(u string) {
 				fyne.Do(func() { z.regStatus.SetText(z.t("ui.wiz.register_signin") + "\n" + z.t("ui.open_url", "url", u)) })
 			}},
@@ -72,6 +74,9 @@ func (z *Wizard) register() {
 				var lines []string
 				for _, p := range probs {
 					lines = append(lines, problemText(p, z.lang))
+					if hint := z.regClient.offer(p); hint != "" {
+						lines = append(lines, hint)
+					}
 				}
 				z.regStatus.SetText(strings.Join(lines, "\n"))
 				return

@@ -67,6 +67,7 @@ type Wizard struct {
 	codes     chan string
 	// The tenant step's "Create the app registration for me".
 	regAdmin  *widget.Entry
+	regClient *adminClient
 	regBtn    *widget.Button
 	regStatus *widget.Label
 	// heldClient is the app-only registration made here whose client

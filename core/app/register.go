@@ -22,6 +22,11 @@ type RegisterProgress = appreg.Progress
 // AppFinding is one fault of an app registration with its text and fix.
 type AppFinding = appreg.Finding
 
+// AdminClientRefused says the tenant refused the administrators' client
+// itself (AADSTS65001, 50105, 53003): a front end offers the field for the
+// organisation's own admin client (AdminOptions.AdminClientID).
+func AdminClientRefused(p *status.Problem) bool { return appreg.AdminClientRefused(p) }
+
 // AdminOptions say how the administrator signs in to Microsoft Graph.
 type AdminOptions struct {
 	BrowserOptions

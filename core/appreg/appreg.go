@@ -216,6 +216,11 @@ func SignIn(ctx context.Context, opts *Options, access Access) (*Session, *statu
 			return nil, status.New(status.Red, "graph.bad_url", "url", opts.GraphURL)
 		}
 	}
+	if opts.AdminClientID != "" {
+		if _, p := account.ParseClientID(opts.AdminClientID); p != nil {
+			return nil, p
+		}
+	}
 	base, resource := GraphEndpoints(opts.cloud(), opts.authority(), opts.GraphURL)
 	var scopes []string
 	for _, p := range access.permissions() {
@@ -275,6 +280,21 @@ func adminSignInProblem(p *status.Problem, cfg *oauth.Config, opts *Options) *st
 		return status.New(status.Red, "appreg.admin_client_blocked", "client", client).WithDetail(p.Detail).Wrap(e)
 	}
 	return p
+}
+
+// AdminClientRefused says whether p is the tenant refusing the
+// administrators' client itself (adminSignInProblem): the way out is the
+// organisation's own admin client (--admin-client-id), which a front end
+// then offers.
+func AdminClientRefused(p *status.Problem) bool {
+	if p == nil {
+		return false
+	}
+	switch p.Code {
+	case "appreg.admin_client_consent", "appreg.admin_client_assignment", "appreg.admin_client_blocked":
+		return true
+	}
+	return false
 }
 
 // deniedProblem says which role the step needs. Creating apps, consenting

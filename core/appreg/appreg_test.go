@@ -564,3 +564,14 @@ func TestLeastAdminScopes(t *testing.T) {
 		}
 	}
 }
+
+// An admin client ID that is no client ID is refused before anyone signs in.
+func TestBadAdminClientIDRefusedBeforeSignIn(t *testing.T) {
+	sb := startSandbox(t)
+	opts := options(sb, "admin@contoso.example", &recorder{})
+	opts.AdminClientID = "Graph PowerShell"
+	opts.SignIn.OpenBrowser = func(string) error { t.Error("browser opened"); return nil }
+	if _, p := SignIn(context.Background(), opts, ReadOnly); p == nil || !strings.HasPrefix(p.Code, "account.") {
+		t.Fatalf("problem: %+v", p)
+	}
+}
