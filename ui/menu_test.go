@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"context"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
 )
@@ -58,5 +63,48 @@ func TestRemedyBesideTheProblem(t *testing.T) {
 				t.Errorf("%s: button %q shown %v", code, b, got)
 			}
 		}
+	}
+}
+
+// checkedNames records the names of every check; each check waits for
+// release.
+type checkedNames struct {
+	*fakeService
+	mu      sync.Mutex
+	names   [][]string
+	release chan struct{}
+}
+
+func (c *checkedNames) Check(ctx context.Context, names []string, o app.CheckOptions, report func(status.Result)) ([]status.Result, *status.Problem) {
+	c.mu.Lock()
+	c.names = append(c.names, names)
+	c.mu.Unlock()
+	<-c.release
+	return c.fakeService.Check(ctx, names, o, report)
+}
+
+// TestAuthorizeChecksTheSharedSignIn: authorizing one account of a shared
+// sign-in says which others it serves and checks them too — they would
+// say "not authorized" until the next round.
+func TestAuthorizeChecksTheSharedSignIn(t *testing.T) {
+	f := &checkedNames{fakeService: threeAccounts(), release: make(chan struct{})}
+	f.authorized = &app.Authorized{User: "anna@contoso.com", Shared: []string{"konto-2", "konto-10"}}
+	u, _ := newTestWindow(t, f, i18n.EN)
+	u.authorize("konto-1")
+	// While the check runs the status line says whom the sign-in serves
+	// (read under the window's one-at-a-time lock).
+	status := ""
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(status, "serves konto-2, konto-10") && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		u.doMu.Lock()
+		status = u.status.Text
+		u.doMu.Unlock()
+	}
+	close(f.release)
+	u.running.Wait()
+	if !strings.Contains(status, "serves konto-2, konto-10") {
+		t.Errorf("status while checking: %q", status)
+	}
+	if len(f.names) != 1 || strings.Join(f.names[0], " ") != "konto-1 konto-2 konto-10" {
+		t.Errorf("checked %v, want the three of the sign-in", f.names)
 	}
 }

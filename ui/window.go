@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -559,14 +560,21 @@ func (u *Accounts) authorize(name string) {
 				return
 			}
 			msg := u.t("ui.authorized", "name", name, "user", res.User)
+			if len(res.Shared) > 0 {
+				msg += " " + u.t("signin.shared", "names", strings.Join(res.Shared, ", "))
+			}
 			for _, w := range res.Warnings {
 				msg += "\n" + problemText(w, u.lang)
 			}
+			// The accounts of the same sign-in are authorized too: check
+			// them now, or they would say "not authorized" until the next
+			// round and invite a sign-in each. The check's "checking" first,
+			// so the status line says whom the sign-in serves meanwhile.
+			u.check(append([]string{name}, res.Shared...))
 			u.status.SetText(msg)
 			if len(res.Warnings) > 0 {
 				dialog.ShowInformation(u.t("ui.authorize"), msg, u.win)
 			}
-			u.check([]string{name})
 		})
 	}()
 }

@@ -51,6 +51,9 @@ type Authorized struct {
 	// Warnings: someone other than the login signed in, or the token lacks
 	// a permission an enabled protocol needs.
 	Warnings []*status.Problem
+	// Shared names the other accounts that share this sign-in (the same
+	// tenant, app and login): they are authorized with it.
+	Shared []string
 }
 
 func (s *Service) signInOptions(o BrowserOptions) oauth.SignInOptions {
@@ -85,6 +88,8 @@ func (s *Service) Authorize(ctx context.Context, name string, o AuthorizeOptions
 	}
 	res := &Authorized{User: claims.User()}
 	res.Warnings = tokenWarnings(claims, a)
+	list, _ := s.store.List()
+	res.Shared = sharingSignIn(list, a.Name)[1:]
 	s.log.Printf("authorized %s as %s", a.Name, res.User)
 	return res, nil
 }

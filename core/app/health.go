@@ -64,20 +64,8 @@ func (s *Service) TokenHealth(name string) (TokenHealth, *status.Problem) {
 // refresh holds the sign-in's lock), so it only reads the account list,
 // writes the small results file and logs a failure.
 func (s *Service) observeToken(ev tokens.Event) {
-	names := []string{ev.Account}
 	list, _ := s.store.List()
-	for i := range list {
-		if list[i].Name != ev.Account {
-			continue
-		}
-		names = names[:0]
-		for j := range list {
-			if j == i || tokens.SameSignIn(&list[j], &list[i]) {
-				names = append(names, list[j].Name)
-			}
-		}
-		break
-	}
+	names := sharingSignIn(list, ev.Account)
 	for _, name := range names {
 		var p *status.Problem
 		switch ev.Kind {
@@ -90,4 +78,23 @@ func (s *Service) observeToken(ev tokens.Event) {
 			s.log.Printf("could not keep the token health of %s: %s", name, p.Error())
 		}
 	}
+}
+
+// sharingSignIn names the accounts of list that share the named account's
+// sign-in (the same tenant, app and login: one refresh token), the account
+// itself first; just the name when list does not hold it.
+func sharingSignIn(list []Account, name string) []string {
+	names := []string{name}
+	for i := range list {
+		if list[i].Name != name {
+			continue
+		}
+		for j := range list {
+			if j != i && tokens.SameSignIn(&list[j], &list[i]) {
+				names = append(names, list[j].Name)
+			}
+		}
+		break
+	}
+	return names
 }

@@ -75,6 +75,9 @@ func (a *runner) authorize(pa *parsed) int {
 		return code
 	}
 	fmt.Fprintln(a.env.Stdout, a.t("cli.authorize.done", "name", acct.Name, "user", res.User))
+	if len(res.Shared) > 0 {
+		fmt.Fprintln(a.env.Stdout, a.t("signin.shared", "names", strings.Join(res.Shared, ", ")))
+	}
 	for _, w := range res.Warnings {
 		a.printNote(a.env.Stderr, w)
 	}

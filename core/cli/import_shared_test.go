@@ -11,8 +11,8 @@ import (
 
 // TestImportedMailboxesShareOneSignIn: three mailboxes of one login that
 // come in by import (into another config folder, so with no sign-in yet)
-// are one sign-in there: authorizing one authorizes all three, and a check
-// of all three refreshes once.
+// are one sign-in there: authorizing one authorizes all three (and says
+// so), and a check of all three refreshes once.
 func TestImportedMailboxesShareOneSignIn(t *testing.T) {
 	h := newSandboxCLIWith(t, sandbox.Options{AutoConsent: true, Identity: identity.Options{StrictRotation: true}})
 	const login = "anna@contoso.example"
@@ -35,8 +35,8 @@ func TestImportedMailboxesShareOneSignIn(t *testing.T) {
 	if _, _, code := h.run("", "check"); code == ExitOK {
 		t.Fatal("imported accounts checked green before any sign-in")
 	}
-	if out, errs, code := h.run("", "authorize", "support"); code != ExitOK {
-		t.Fatalf("authorize support: %d\n%s%s", code, out, errs)
+	if out, errs, code := h.run("", "authorize", "support"); code != ExitOK || !strings.Contains(out, "The same sign-in serves buchhaltung, info ") {
+		t.Fatalf("authorize support (and say whom else): %d\n%s%s", code, out, errs)
 	}
 	if out, errs, code := h.run("", "check"); code != ExitOK || strings.Count(out, "green") < 3 {
 		t.Fatalf("check of the three after one authorization: %d\n%s%s", code, out, errs)
