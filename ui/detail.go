@@ -246,7 +246,12 @@ func (d *detail) showToken(s *acctState) {
 		return
 	}
 	var lines []string
-	if !h.AuthorizedAt.IsZero() {
+	switch {
+	case h.AuthorizedAt.IsZero():
+	case h.AuthorizedAs == "":
+		// The token named nobody: no "as ." with nothing after it.
+		lines = append(lines, u.t("signin.authorized_at", "time", u.times.format(h.AuthorizedAt)))
+	default:
 		lines = append(lines, u.t("window.token_authorized", "time", u.times.format(h.AuthorizedAt), "user", h.AuthorizedAs))
 	}
 	if !h.RefreshedAt.IsZero() {

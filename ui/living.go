@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 
 	"mailoauth/core/app"
 	"mailoauth/core/status"
@@ -109,21 +110,32 @@ func (lv *living) watching() bool {
 // program there (saying so once); without one, closing quits.
 func (lv *living) closeWindow() {
 	lv.saveSize()
-	if lv.trayOn() && lv.watching() {
-		lv.win.Hide()
-		lv.shown = false
-		if !lv.set.TrayHintShown {
-			lv.desk.Notify("mailoauth", lv.u.t("window.tray_hint"))
-			lv.set.TrayHintShown = true
-			if !lv.emptied() {
-				lv.u.background(func(context.Context) {
-					_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.TrayHintShown = true })
-				})
-			}
-		}
+	if !lv.trayOn() || !lv.watching() {
+		lv.quit()
 		return
 	}
-	lv.quit()
+	if lv.set.TrayHintShown {
+		lv.hide()
+		return
+	}
+	// Said once, in the window itself, which then goes: a desktop
+	// notification is what managed Windows machines block (Fyne's go through
+	// PowerShell), and the program would vanish into the tray without a word.
+	lv.set.TrayHintShown = true
+	hint := dialog.NewInformation("mailoauth", lv.u.t("window.tray_hint"), lv.win)
+	hint.SetOnClosed(lv.hide)
+	hint.Show()
+	if !lv.emptied() {
+		lv.u.background(func(context.Context) {
+			_ = lv.u.svc.UpdateSettings(func(s *app.Settings) { s.TrayHintShown = true })
+		})
+	}
+}
+
+// hide takes the window off the screen; the tray's Open brings it back.
+func (lv *living) hide() {
+	lv.win.Hide()
+	lv.shown = false
 }
 
 // start shows the window, or for --minimized (the start at sign-in) only

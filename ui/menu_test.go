@@ -108,3 +108,15 @@ func TestAuthorizeChecksTheSharedSignIn(t *testing.T) {
 		t.Errorf("checked %v, want the three of the sign-in", f.names)
 	}
 }
+
+// TestTokenHealthWithoutAUser: a sign-in whose token named nobody says when
+// it was authorized, without an empty "as".
+func TestTokenHealthWithoutAUser(t *testing.T) {
+	f := threeAccounts()
+	f.health = map[string]app.TokenHealth{"konto-2": {AuthorizedAt: fixed.Add(-24 * time.Hour)}}
+	u, _ := newTestWindow(t, f, i18n.EN)
+	u.list.Select(u.index("konto-2"))
+	if text := allText(u.detail.Object); !strings.Contains(text, "Authorized 2026-11-23 09:30.\n") || strings.Contains(text, " as .") {
+		t.Errorf("token health:\n%s", text)
+	}
+}
