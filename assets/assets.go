@@ -15,3 +15,9 @@ var I18N embed.FS
 //
 //go:embed pages/*.html
 var Pages embed.FS
+
+// Icon is the program's icon (FyneApp.toml's Icon): the window's and, on
+// Windows, the notification area's until the first light is known.
+//
+//go:embed icon.png
+var Icon []byte

@@ -108,6 +108,40 @@ for n in 3 50 300; do
   rm -f "$MAILOAUTH_LOG_DIR/mailoauth.log"
 done
 
+# The window's place on X11 (position_x11.go): moved, closed through its
+# close button's message (WM_DELETE_WINDOW; no tray here, so closing
+# quits), it comes back there; a place on no screen is ignored. No window
+# manager under Xvfb: the X window is the whole window.
+xpos() { xwininfo -id "$1" 2>/dev/null | awk '/Absolute upper-left X/{x=$NF} /Absolute upper-left Y/{y=$NF} END{print x, y}'; }
+placed() { # starts the window on cfg3: $P, $W
+  start=$(now_ms)
+  "$BIN" --config-dir "$WORK/cfg3" --lang de >/dev/null 2>>"$WORK/place.log" & P=$!
+  firstframe mailoauth >/dev/null || { cat "$WORK/place.log" >&2; fail "no window for the place check"; }
+  W=$(xdotool search --name mailoauth | head -n1)
+}
+placed
+xdotool windowmove "$W" 210 140; sleep 0.5
+[ "$(xpos "$W")" = "210 140" ] || fail "xdotool could not move the window ($(xpos "$W"))"
+python3 scripts/xclose.py "$W"
+for _ in $(seq 1 40); do kill -0 $P 2>/dev/null || break; sleep 0.25; done
+kill -0 $P 2>/dev/null && fail "the window did not close on WM_DELETE_WINDOW"
+wait $P 2>/dev/null || true
+saved=$(python3 -c 'import json,sys; w=json.load(open(sys.argv[1])).get("window",{}); print(w.get("x"), w.get("y"))' "$WORK/cfg3/settings.json")
+[ "$saved" = "210 140" ] || fail "closed at 210 140, settings.json holds '$saved'"
+placed
+[ "$(xpos "$W")" = "210 140" ] || fail "started again at $(xpos "$W"), closed at 210 140"
+kill $P; wait $P 2>/dev/null || true
+python3 - "$WORK/cfg3/settings.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["window"]["x"] = 5000
+json.dump(s, open(sys.argv[1], "w"))
+PY
+placed
+read -r x _ <<<"$(xpos "$W")"
+(( x < 1280 - 48 )) || fail "a saved place on no screen: the window went to x=$x"
+kill $P; wait $P 2>/dev/null || true
+echo "window place (X11): saved 210 140 on close, back there, x=5000 ignored (x=$x)" | tee -a "$WORK/numbers.txt"
+
 # greenin FILE GEOMETRY: the number of green light pixels in that part.
 greenin() { $CONVERT "$1" -crop "$2" -fill black +opaque "rgb(46,157,74)" -fill white -opaque "rgb(46,157,74)" -format "%[fx:int(mean*w*h)]" info:; }
 

@@ -8,7 +8,8 @@
 # lights with the new app), fails on a blank window or missing lights, and
 # measures cold start to the first frame and memory (RSS) with 3, 50 and
 # 300 accounts against a minimal Fyne window, plus the UI update latency
-# the window logs. Used by `make gui-smoke` (part of `make test`).
+# the window logs; checks that the window comes back where it was closed
+# (X11). Used by `make gui-smoke` (part of `make test`).
 set -euo pipefail
 out=${1:-assets/screenshots}
 mkdir -p "$out"

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"mailoauth/assets"
 	"mailoauth/core/app"
 	"mailoauth/core/i18n"
 	"mailoauth/core/status"
@@ -39,6 +40,10 @@ func Run(opts Options) int {
 		return 3
 	}
 	a := fyneapp.NewWithID("de.mailoauth.app")
+	// go build leaves Fyne without FyneApp.toml's icon: the window would
+	// have none, and the notification area starts with Fyne's broken-image
+	// SVG, which Windows cannot take ("Failed to convert systray icon").
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow(i18n.T(opts.Lang, "ui.title", nil))
 	var svc *app.Service
 	var p *status.Problem

@@ -490,7 +490,7 @@ func (u *Accounts) showAbout() {
 // removeAll removes every account, its secrets, kept results and logs,
 // after asking.
 func (u *Accounts) removeAll() {
-	dialog.ShowConfirm(u.t("ui.remove_all"), u.t("ui.remove_all_confirm"), func(ok bool) {
+	confirm(u.lang, u.t("ui.remove_all"), u.t("ui.remove_all_confirm"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -637,7 +637,7 @@ func (u *Accounts) showCard(name string) {
 }
 
 func (u *Accounts) remove(name string) {
-	dialog.ShowConfirm(u.t("ui.remove"), u.t("ui.remove_confirm", "name", name), func(ok bool) {
+	confirm(u.lang, u.t("ui.remove"), u.t("ui.remove_confirm", "name", name), func(ok bool) {
 		if !ok {
 			return
 		}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -214,7 +213,7 @@ func (z *Wizard) cancelWizard() {
 		quit()
 		return
 	}
-	dialog.ShowConfirm(z.t("ui.wiz.cancel"), z.t("window.wiz_cancel_confirm"), func(ok bool) {
+	confirm(z.lang, z.t("ui.wiz.cancel"), z.t("window.wiz_cancel_confirm"), func(ok bool) {
 		if ok {
 			quit()
 		}

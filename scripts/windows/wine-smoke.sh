@@ -16,6 +16,9 @@
 #    the uninstall, which keeps the accounts;
 #  - only OpenGL 1.1 (as on Remote Desktop): the message box (screenshot),
 #    exit code 3;
+#  - the real mailoauth.exe's start at sign-in (the HKCU Run value, set and
+#    removed through the settings dialog and Remove all data) and its
+#    window place saved on close and restored (wine-window-run.sh);
 #  - make windows with a certificate: both exes and the MSI signed, the zip
 #    has its readme, and the exes still run.
 # Used by `make wine-smoke` (part of `make test`).
@@ -232,6 +235,13 @@ grep -q 'mailoauth-cli.exe' "$work/nogl.log" || fail "message does not point to 
 colors=$($CONVERT "$out/wine-no-opengl-de.png" -format %k info:)
 [ "$colors" -ge 10 ] || fail "no message box on screen ($colors colours)"
 ok
+
+wineserver -k 2>/dev/null || true; wineserver -w 2>/dev/null || true
+step "start at sign-in (Run key) and the window's place"
+t0=$SECONDS
+xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" bash scripts/windows/wine-window-run.sh "$dist" "$work" "$out" \
+  >"$work/window.out" 2>&1 || { cat "$work/window.out" "$work/window.log" >&2; fail "start at sign-in / window place"; }
+ok "$((SECONDS - t0)) s"
 
 # arp VERSION...: the Add/Remove Programs entries of mailoauth, as
 # "DisplayVersion" values, from the whole registry (per-user MSIs register
