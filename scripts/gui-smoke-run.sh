@@ -163,14 +163,16 @@ done
 [ "$(greenin "$OUT/appcheck-de.png" 700x60+270+235)" -ge 50 ] || { cat "$WORK/demo.log" >&2; fail "the app registration check did not end green"; }
 xdotool mousemove "${CLOSE_X:-640}" "${CLOSE_Y:-621}" click 1; sleep 0.5  # Schließen
 
-# The demo's wizard end to end: "Create the app registration for me" on the
-# tenant step (the administrator signs in, a new app is made), Enter through
+# The demo's wizard end to end: the welcome step's default "Create the app
+# registration for me", so the tenant step has the create box under the
+# sign-in type (the administrator signs in, a new app is made), Enter through
 # the steps, Authorize with the new app (the stand-in browser accepts the
-# consent), and three green lights at Verify.
+# consent), and three green lights at Verify. Keyboard only: from the name,
+# Tab goes tenant → sign-in type → administrator → create button.
 xdotool mousemove "${ADD_X:-60}" "${ADD_Y:-52}" click 1; sleep 2
 xdotool key Return; sleep 1                                   # → tenant and app
 xdotool type --delay 20 "demo-neu"
-xdotool mousemove "${CREATE_X:-742}" "${CREATE_Y:-534}" click 1 # App-Registrierung für mich anlegen
+xdotool key Tab Tab Tab Tab; sleep 0.3; xdotool key space     # App-Registrierung für mich anlegen
 for _ in $(seq 1 40); do grep -q "app registration mailoauth (.*created=true" "$MAILOAUTH_LOG_DIR/mailoauth.log" 2>/dev/null && break; sleep 0.5; done
 grep -q "app registration mailoauth (.*created=true" "$MAILOAUTH_LOG_DIR/mailoauth.log" || { cat "$WORK/demo.log" >&2; fail "the wizard made no app registration"; }
 sleep 1; import -window root "$OUT/wizard-created-de.png"

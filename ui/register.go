@@ -13,27 +13,28 @@ import (
 	"mailoauth/core/i18n"
 )
 
-// registerBox is the tenant step's "Create the app registration for me": an
-// administrator signs in once and the core creates (or finds and repairs)
-// the registration through Microsoft Graph; its tenant and client ID then
-// fill the fields above. The step users struggle with most, done for them.
+// registerBox is the tenant step's "Create the app registration for me"
+// (when the welcome step chose it): an administrator signs in once and the
+// core creates (or finds and repairs) the registration through Microsoft
+// Graph; its tenant and client ID then fill the fields around it. The step users struggle with most, done for them.
 func (z *Wizard) registerBox() fyne.CanvasObject {
 	if z.regAdmin == nil {
 		z.regAdmin = widget.NewEntry()
 		z.regAdmin.SetPlaceHolder("admin@contoso.com")
 		z.regAdmin.SetText(z.svc.SuggestAdmin())
-		z.regStatus = widgetText(z.t("ui.wiz.register_hint"))
+		z.regStatus = widgetText(z.t("ui.wiz.choice_register_hint"))
 		z.regBtn = widget.NewButton(z.t("ui.wiz.register"), z.register)
 		z.regClient = newAdminClient(z.lang)
 	}
 	return container.NewVBox(widget.NewSeparator(), z.regStatus,
-		container.NewBorder(nil, nil, widget.NewLabel(z.t("ui.wiz.register_admin")), z.regBtn, z.regAdmin), z.regClient.row)
+		container.NewBorder(nil, nil, widget.NewLabel(z.t("ui.wiz.register_admin")), z.regBtn, z.regAdmin), z.regClient.row,
+		widget.NewSeparator())
 }
 
 func (z *Wizard) register() {
 	flow := wizardFlows[max(z.flow.SelectedIndex(), 0)]
 	z.regBtn.Disable()
-	z.regStatus.SetText(z.t("ui.wiz.register_signin"))
+	z.setRegStatus(z.t("ui.wiz.register_signin"))
 	ctx, cancel := context.WithCancel(z.ctx)
 	z.cancel = cancel
 	given := strings.TrimSpace(z.tenant.Text)
@@ -42,11 +43,11 @@ func (z *Wizard) register() {
 			Admin:         strings.TrimSpace(z.regAdmin.Text),
 			AdminClientID: z.regClient.id(),
 			BrowserOptions: app.BrowserOptions{OnURL: func(u string) {
-				fyne.Do(func() { z.regStatus.SetText(z.t("ui.wiz.register_signin") + "\n" + z.t("ui.open_url", "url", u)) })
+				fyne.Do(func() { z.setRegStatus(z.t("ui.wiz.register_signin") + "\n" + z.t("ui.open_url", "url", u)) })
 			}},
 			Progress: func(p app.RegisterProgress) {
 				text := progressText(z.lang, p)
-				fyne.Do(func() { z.regStatus.SetText(text) })
+				fyne.Do(func() { z.setRegStatus(text) })
 			},
 		},
 		Tenant: given,
@@ -78,7 +79,7 @@ func (z *Wizard) register() {
 						lines = append(lines, hint)
 					}
 				}
-				z.regStatus.SetText(strings.Join(lines, "\n"))
+				z.setRegStatus(strings.Join(lines, "\n"))
 				return
 			}
 			z.tenant.SetText(app.TenantField(given, res.TenantID))
@@ -102,8 +103,10 @@ func (z *Wizard) register() {
 				}
 				text += "\n" + z.heldText
 			}
-			z.regStatus.SetText(text)
+			z.setRegStatus(text)
 			z.showHeldSecret()
+			// Enter goes on now, not to the focused button (Space pressed it).
+			z.win.Canvas().Unfocus()
 		})
 	}()
 }
@@ -180,4 +183,12 @@ func (z *Wizard) readTypedCode(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// setRegStatus says where the creation stands; the box stands above the
+// client ID now, so the step is laid out again when the text grows or
+// shrinks (a label alone does not move what follows it).
+func (z *Wizard) setRegStatus(text string) {
+	z.regStatus.SetText(text)
+	z.body.Refresh()
 }

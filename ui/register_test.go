@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"mailoauth/core/account"
@@ -133,5 +134,32 @@ func TestProgressTextSaysItWaits(t *testing.T) {
 	th := app.RegisterProgress{Step: "appreg.step.throttled", Waiting: true, Args: map[string]string{"wait": "3s"}}
 	if got := progressText(i18n.EN, th); strings.Contains(got, "spreading") || !strings.Contains(got, "3s") {
 		t.Errorf("throttled: %q", got)
+	}
+}
+
+// TestCreateBoxMakesRoomForItsStatus: the create box stands above the
+// client ID, so when its status text shrinks or grows (here: an error
+// instead of the longer hint) the fields below move with it and nothing
+// overlaps.
+func TestCreateBoxMakesRoomForItsStatus(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(720, 900))
+	z := NewWizard(&fakeService{}, i18n.DE, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	test.Tap(z.regBtn)
+	z.running.Wait()
+	if z.regStatus.Text == z.t("ui.wiz.choice_register_hint") {
+		t.Fatal("the status did not change")
+	}
+	// Top to bottom: status, administrator, client ID, each below the other.
+	d := fyne.CurrentApp().Driver()
+	top := func(o fyne.CanvasObject) float32 { return d.AbsolutePositionForObject(o).Y }
+	if h, want := z.regStatus.Size().Height, z.regStatus.MinSize().Height; h != want {
+		t.Errorf("status %.0f px high for text of %.0f px: the step was not laid out again", h, want)
+	}
+	if st, ad, id := top(z.regStatus)+z.regStatus.MinSize().Height, top(z.regAdmin), top(z.clientID); st > ad || ad+z.regAdmin.Size().Height > id {
+		t.Errorf("overlap: status ends at %.0f, administrator at %.0f, client ID at %.0f", st, ad, id)
 	}
 }

@@ -75,6 +75,11 @@ type Wizard struct {
 	heldClient string
 	heldNote   *widget.Label
 	heldText   string
+	// choice is the welcome step's "create it for me" / "I already have
+	// one" (a new account only); byHand, the portal instructions, shows
+	// only for the second, and the tenant step follows the choice.
+	choice *widget.RadioGroup
+	byHand *fyne.Container
 }
 
 func (z *Wizard) t(key string, args ...string) string { return tr(z.lang, key, args...) }
@@ -149,6 +154,17 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 		sel.SetSelectedIndex(0)
 		z.security[p] = sel
 	}
+	z.byHand = container.NewVBox(widgetText(z.t("ui.wiz.register_steps")))
+	for _, v := range []string{"http://localhost", "IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send", "offline_access"} {
+		val := v
+		z.byHand.Add(container.NewHBox(widget.NewLabel(val), widget.NewButton(z.t("ui.copy"), func() {
+			fyne.CurrentApp().Clipboard().SetContent(val)
+		})))
+	}
+	z.choice = widget.NewRadioGroup([]string{z.t("ui.wiz.choice_create"), z.t("ui.wiz.choice_have")}, nil)
+	z.choice.Required = true
+	z.choice.SetSelected(z.t("ui.wiz.choice_create")) // the promise: we do it for them
+	z.choice.OnChanged = z.choose
 	z.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	z.body = container.NewVBox()
 	z.back = widget.NewButton(z.t("ui.wiz.back"), func() { z.show(z.step - 1) })
@@ -220,6 +236,33 @@ func (z *Wizard) cancelWizard() {
 	}, z.win)
 }
 
+// createForMe: the tenant step offers "Create the app registration for
+// me" — a new account whose welcome step chose it; an edited account
+// has its registration.
+func (z *Wizard) createForMe() bool {
+	return !z.editing && z.choice.Selected == z.t("ui.wiz.choice_create")
+}
+
+// choose follows the welcome step's choice; what was typed stays, as
+// every field lives on in the wizard.
+func (z *Wizard) choose(string) {
+	z.showByHand()
+	z.body.Refresh() // the shown or hidden instructions move what follows
+	if z.step == 0 {
+		// A focused radio item keeps Enter for itself: after the choice
+		// (Space) Enter is Next again.
+		z.win.Canvas().Unfocus()
+	}
+}
+
+func (z *Wizard) showByHand() {
+	if z.createForMe() {
+		z.byHand.Hide()
+	} else {
+		z.byHand.Show()
+	}
+}
+
 // markStep shows the current step in the step list.
 func (z *Wizard) markStep() {
 	for i, l := range z.steps {
@@ -276,25 +319,36 @@ func (z *Wizard) show(step int) {
 	case 0:
 		z.back.Disable()
 		z.title.SetText(z.t("ui.wiz.welcome_title"))
-		z.body.Add(widgetText(z.t("ui.wiz.welcome")))
-		z.body.Add(widgetText(z.t("ui.wiz.register_steps")))
-		for _, v := range []string{"http://localhost", "IMAP.AccessAsUser.All", "POP.AccessAsUser.All", "SMTP.Send", "offline_access"} {
-			val := v
-			z.body.Add(container.NewHBox(widget.NewLabel(val), widget.NewButton(z.t("ui.copy"), func() {
-				fyne.CurrentApp().Clipboard().SetContent(val)
-			})))
+		if z.editing {
+			// Back from an edited account: it has its registration, so no
+			// choice, and the portal steps as a reminder.
+			z.body.Add(widgetText(z.t("ui.wiz.welcome")))
+		} else {
+			z.body.Add(widgetText(z.t("ui.wiz.welcome_choice")))
+			z.body.Add(z.choice)
 		}
+		z.body.Add(z.byHand)
+		z.showByHand()
 	case 1:
 		z.title.SetText(z.t("ui.wiz.tenant_title"))
 		z.body.Add(z.field(z.t("ui.wiz.name"), z.name, "name"))
 		z.body.Add(z.field(z.t("ui.wiz.tenant"), z.tenant, "tenant"))
-		z.body.Add(z.field(z.t("ui.wiz.client_id"), z.clientID, "client_id"))
-		z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
+		clientID := z.field(z.t("ui.wiz.client_id"), z.clientID, "client_id")
+		z.clientID.SetPlaceHolder("00000000-0000-0000-0000-000000000000")
+		if z.createForMe() {
+			// The sign-in type decides what is created (public client or
+			// app-only), so it comes before the box; the client ID the
+			// creation fills in comes after it.
+			z.clientID.SetPlaceHolder(z.t("ui.wiz.client_id_created"))
+			z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
+			z.body.Add(z.registerBox())
+			z.body.Add(clientID)
+		} else {
+			z.body.Add(clientID)
+			z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
+		}
 		z.body.Add(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
 		z.body.Add(z.heldSecretNote())
-		if !z.editing {
-			z.body.Add(z.registerBox())
-		}
 	case 2:
 		z.title.SetText(z.t("ui.wiz.mailbox_title"))
 		z.body.Add(z.field(z.t("ui.wiz.login"), z.login, "login"))

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"mailoauth/core/account"
 	"mailoauth/core/i18n"
@@ -297,5 +298,99 @@ func TestEditCancelUntouchedClosesAtOnce(t *testing.T) {
 	test.Tap(findButton(z.Object, "Cancel"))
 	if w.Canvas().Overlays().Top() != nil || z.ctx.Err() == nil {
 		t.Error("Cancel of an unchanged edit asked or stayed")
+	}
+}
+
+// TestWelcomeChoiceShapesTheTenantStep: the welcome step asks whether we
+// create the app registration (the default) or the user has one. Only
+// "have one" shows the portal steps; "create for me" puts the create box
+// before the client ID, which says the creation fills it; "have one"
+// leaves the tenant step without the box. Typed values survive going back
+// and switching; keyboard only: Space chooses, Enter goes on, Tab reaches
+// the create button from the name.
+func TestWelcomeChoiceShapesTheTenantStep(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	inBody := func(o fyne.CanvasObject) int {
+		for i, b := range z.body.Objects {
+			if _, ok := findIn(b, func(x fyne.CanvasObject) bool { return x == o }); ok {
+				return i
+			}
+		}
+		return -1
+	}
+	if inBody(z.choice) < 0 || z.choice.Selected != z.t("ui.wiz.choice_create") || !z.choice.Required {
+		t.Fatalf("welcome: choice shown %v, selected %q", inBody(z.choice) >= 0, z.choice.Selected)
+	}
+	if z.byHand.Visible() {
+		t.Error("the portal steps show although we create the registration")
+	}
+	press(w, fyne.KeyReturn)
+	if z.step != 1 || w.Canvas().Focused() != z.name {
+		t.Fatalf("Enter on welcome: step %d, focus %v", z.step, w.Canvas().Focused())
+	}
+	box, client := inBody(z.regBtn), inBody(z.clientID)
+	if box < 0 || client < 0 || box > client || inBody(z.regStatus) > client {
+		t.Fatalf("create for me: box at %d, client ID at %d", box, client)
+	}
+	if z.clientID.PlaceHolder != z.t("ui.wiz.client_id_created") {
+		t.Errorf("client ID placeholder %q", z.clientID.PlaceHolder)
+	}
+	test.Type(z.name, "neu")
+	// name → tenant → sign-in type → administrator → Create
+	for range 4 {
+		w.Canvas().FocusNext()
+	}
+	if w.Canvas().Focused() != z.regBtn {
+		t.Errorf("four Tabs from the name reach %v, not the create button", w.Canvas().Focused())
+	}
+
+	test.Tap(z.back)
+	// Tab to the second option, Space chooses it, Enter is Next.
+	w.Canvas().FocusNext()
+	w.Canvas().FocusNext()
+	w.Canvas().Focused().TypedRune(' ')
+	if z.choice.Selected != z.t("ui.wiz.choice_have") || !z.byHand.Visible() {
+		t.Fatalf("have one: selected %q, portal steps shown %v", z.choice.Selected, z.byHand.Visible())
+	}
+	press(w, fyne.KeyReturn)
+	if z.step != 1 || z.name.Text != "neu" || w.Canvas().Focused() != z.name {
+		t.Fatalf("have one, Enter: step %d, name %q", z.step, z.name.Text)
+	}
+	if inBody(z.regBtn) >= 0 || inBody(z.regStatus) >= 0 || inBody(z.clientID) < 0 {
+		t.Error("have one: the tenant step shows the create box")
+	}
+	if z.clientID.PlaceHolder == z.t("ui.wiz.client_id_created") {
+		t.Error("have one: the client ID says the creation fills it")
+	}
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	test.Tap(z.back)
+	z.choice.SetSelected(z.t("ui.wiz.choice_create"))
+	if z.byHand.Visible() {
+		t.Error("back to create for me: the portal steps still show")
+	}
+	tapNext(z)
+	if inBody(z.regBtn) < 0 || z.name.Text != "neu" || z.clientID.Text != "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718" {
+		t.Errorf("switched back: box %d, name %q, client ID %q", inBody(z.regBtn), z.name.Text, z.clientID.Text)
+	}
+}
+
+// TestEditWizardHasNoChoice: an edited account has its registration: its
+// welcome step (Back) offers no choice, its tenant step no create box.
+func TestEditWizardHasNoChoice(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	a, _ := account.Input{Name: "alt", Login: "anna@contoso.com", Tenant: "contoso.onmicrosoft.com",
+		ClientID: "1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718"}.Build()
+	z := NewEditWizard(&fakeService{accounts: []account.Account{*a}}, i18n.EN, w, a, nil)
+	w.SetContent(z.Object)
+	if _, ok := findIn(z.body, func(b *widget.Button) bool { return b == z.regBtn }); ok && z.regBtn != nil {
+		t.Error("edit: the tenant step shows the create box")
+	}
+	test.Tap(z.back)
+	if _, ok := findIn(z.body, func(r *widget.RadioGroup) bool { return true }); ok || !z.byHand.Visible() {
+		t.Errorf("edit, welcome: choice shown %v, portal steps shown %v", ok, z.byHand.Visible())
 	}
 }
