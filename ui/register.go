@@ -22,6 +22,9 @@ func (z *Wizard) registerBox() fyne.CanvasObject {
 		z.regAdmin = widget.NewEntry()
 		z.regAdmin.SetPlaceHolder("admin@contoso.com")
 		z.regAdmin.SetText(z.svc.SuggestAdmin())
+		// Enter is Next here too, as in every field of the wizard (the
+		// entry keeps the key from the window); Create is its button.
+		z.regAdmin.OnSubmitted = func(string) { z.enter() }
 		z.regStatus = widgetText(z.t("ui.wiz.choice_register_hint"))
 		z.regBtn = widget.NewButton(z.t("ui.wiz.register"), z.register)
 		z.regClient = newAdminClient(z.lang)

@@ -347,6 +347,16 @@ func TestWelcomeChoiceShapesTheTenantStep(t *testing.T) {
 		t.Errorf("four Tabs from the name reach %v, not the create button", w.Canvas().Focused())
 	}
 
+	// Enter in the administrator's field is Next, as in every field.
+	z.tenant.SetText("contoso.onmicrosoft.com")
+	z.clientID.SetText("1f2e3d4c-5b6a-4988-a1b2-c3d4e5f60718")
+	w.Canvas().Focus(z.regAdmin)
+	press(w, fyne.KeyReturn)
+	if z.step != 2 {
+		t.Fatalf("Enter in the administrator's field: step %d", z.step)
+	}
+	test.Tap(z.back)
+	z.clientID.SetText("")
 	test.Tap(z.back)
 	// Tab to the second option, Space chooses it, Enter is Next.
 	w.Canvas().FocusNext()
