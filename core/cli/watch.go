@@ -21,6 +21,14 @@ func (a *runner) watch(pa *parsed) int {
 	if p != nil {
 		return a.fail(p, ExitUsage)
 	}
+	if pa.str("every") == "" {
+		// The window's schedule: a script's watch of the same config folder
+		// keeps the interval set there. Where watching is switched off there,
+		// a watch started by hand still watches, at the default.
+		if set, p := a.svc.Settings(); p == nil && set.Every() > 0 {
+			every = set.Every()
+		}
+	}
 	timeout, p := app.ParseTimeout(pa.str("timeout"))
 	if p != nil {
 		return a.fail(p, ExitUsage)

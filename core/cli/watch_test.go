@@ -8,6 +8,7 @@ import (
 
 	"mailoauth/core/results"
 	"mailoauth/core/sandbox/mailserver"
+	"mailoauth/core/settings"
 	"mailoauth/core/status"
 )
 
@@ -66,5 +67,52 @@ func TestWatchPrintsChanges(t *testing.T) {
 	}
 	if e, _ := rs.Get("buchhaltung"); e.Light() != status.Green {
 		t.Errorf("unwatched account touched: %+v", e)
+	}
+}
+
+// TestWatchFollowsTheSettingsInterval: without --every, watch keeps the
+// interval of the config folder's settings (the window's schedule); with
+// watching switched off there it still watches, at the default; --every
+// wins.
+func TestWatchFollowsTheSettingsInterval(t *testing.T) {
+	h := newSandboxCLI(t)
+	dom := h.sb.Identity.Domains()[0]
+	h.addAppOnly("info", "info@"+dom)
+	started := func(minutes int, args ...string) string {
+		t.Helper()
+		set := settings.Defaults()
+		set.EveryMinutes = minutes
+		if err := settings.Open(h.dir).Save(set); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		h.ctx = ctx
+		var out, errb syncBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- Main(append([]string{"--config-dir", h.dir, "--lang", "en", "watch", "info"}, args...), h.env("", &out, &errb))
+		}()
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(out.String(), "Watching") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		line, _, _ := strings.Cut(out.String(), "\n")
+		return line
+	}
+	for _, c := range []struct {
+		minutes int
+		args    []string
+		want    string
+	}{
+		{5, nil, "every 5 min"},
+		{0, nil, "every 15 min"},
+		{5, []string{"--every", "1h"}, "every 60 min"},
+	} {
+		if got := started(c.minutes, c.args...); !strings.Contains(got, c.want) {
+			t.Errorf("settings %d min, %v: %q, want %q", c.minutes, c.args, got, c.want)
+		}
 	}
 }
