@@ -8,7 +8,9 @@
 #    --config-dir; the window moved (xdotool) and closed through its close
 #    button's message (WM_DELETE_WINDOW) saves its place; started again it
 #    comes back there, and the entry is still ours (FollowAutostart read it
-#    back); switched off: the value is gone; on again, then File → Remove
+#    back); Task Manager's Disable (the StartupApproved mark) shows the
+#    setting off at the next start, and on again in mailoauth takes the mark
+#    away; switched off: the value is gone; on again, then File → Remove
 #    all data: gone again (screenshot of its question);
 #  - a saved place on no screen (x=5000) is ignored.
 # Clicks, because the dialog is the only way in: the CLI has no such
@@ -43,6 +45,9 @@ click() { xdotool mousemove --window "$W" "$1" "$2" click 1; sleep "${3:-1}"; }
 pos() { xwininfo -id "$W" 2>/dev/null | awk '/Absolute upper-left X/{x=$NF} /Absolute upper-left Y/{y=$NF} END{print x, y}'; }
 # run_value: the Run value "mailoauth" ("" when there is none).
 run_value() { { wine reg query "$run_key" /v mailoauth 2>/dev/null || true; } | tr -d '\r' | sed -n 's/^ *mailoauth *REG_SZ *//p'; }
+approved_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run'
+# approved_value: Task Manager's mark for "mailoauth" ("" when there is none).
+approved_value() { { wine reg query "$approved_key" /v mailoauth 2>/dev/null || true; } | tr -d '\r' | sed -n 's/^ *mailoauth *REG_BINARY *//p'; }
 setting() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, s))' "$set_file" "$1" 2>/dev/null; }
 wait_setting() { # EXPR WANT
   for _ in $(seq 1 40); do [ "$(setting "$1")" = "$2" ] && return 0; sleep 0.25; done
@@ -77,6 +82,19 @@ start
 got=$(pos)
 [ "$got" = "200 150" ] || fail "started again at $got, not where it was closed (200 150; saved $sx,$sy)"
 [ "$(setting start_with_windows)" = True ] && [ "$(run_value)" = "$want" ] || fail "the second start did not keep the entry"
+stop
+
+# Switched off in Task Manager's Startup tab (its StartupApproved mark, the
+# Run value stays): the next start shows the setting off; switched on in
+# mailoauth again, the mark goes, or Windows would still not start it.
+wine reg add "$approved_key" /v mailoauth /t REG_BINARY /d 030000000000000000000000 /f >/dev/null 2>&1 || fail "could not set the StartupApproved mark"
+[ -n "$(approved_value)" ] || fail "the StartupApproved mark reads back empty"
+start
+wait_setting start_with_windows False
+autostart_box
+wait_setting start_with_windows True
+[ "$(run_value)" = "$want" ] || fail "on again after Task Manager's Disable: Run value '$(run_value)'"
+[ -z "$(approved_value)" ] || fail "on again in mailoauth, Task Manager's Disabled mark stayed: $(approved_value)"
 autostart_box
 wait_setting start_with_windows False
 [ -z "$(run_value)" ] || fail "switched off, the Run value is still '$(run_value)'"
