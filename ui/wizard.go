@@ -21,15 +21,17 @@ import (
 // authorize and verify. Each step is validated by the core's own parsers
 // before Next; the message stands under the field.
 type Wizard struct {
-	svc   Service
-	lang  i18n.Lang
-	win   fyne.Window
-	done  func(name string)
-	step  int
-	body  *fyne.Container
-	back  *widget.Button
-	next  *widget.Button
-	title *widget.Label
+	// secretBox holds the client secret's field; see secretField.
+	secretBox *fyne.Container
+	svc       Service
+	lang      i18n.Lang
+	win       fyne.Window
+	done      func(name string)
+	step      int
+	body      *fyne.Container
+	back      *widget.Button
+	next      *widget.Button
+	title     *widget.Label
 	// steps is the step list on the left, the current one marked.
 	steps []*widget.Label
 	// initial is what the fields held when the wizard opened: Cancel asks
@@ -140,6 +142,7 @@ func NewWizard(svc Service, lang i18n.Lang, win fyne.Window, done func(string)) 
 	z.login.SetText(sug.Login)
 	z.flow = widget.NewSelect([]string{z.t("ui.wiz.flow_browser"), z.t("ui.wiz.flow_device"), z.t("ui.wiz.flow_app")}, nil)
 	z.flow.SetSelectedIndex(0)
+	z.flow.OnChanged = func(string) { z.showSecretField() }
 	for _, p := range app.Protocols {
 		z.proto[p] = widget.NewCheck(strings.ToUpper(string(p)), nil)
 		z.proto[p].SetChecked(true)
@@ -300,6 +303,31 @@ func (z *Wizard) focusFirst() {
 // Close ends whatever the wizard still runs; its window calls it on close.
 func (z *Wizard) Close() { z.close() }
 
+// secretField is the client secret's field, shown for app-only access
+// only: a sign-in in the browser or with a code has no secret, and a field
+// for one made helpdesk users look for a secret they do not need. Shown
+// all the same when it holds something or reports a problem, so nothing
+// typed or said is hidden.
+func (z *Wizard) secretField() fyne.CanvasObject {
+	if z.secretBox == nil {
+		z.secretBox = container.NewVBox(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
+	}
+	z.showSecretField()
+	return z.secretBox
+}
+
+func (z *Wizard) showSecretField() {
+	if z.secretBox == nil {
+		return
+	}
+	if wizardFlows[max(z.flow.SelectedIndex(), 0)] == app.FlowApp || z.secret.Text != "" || z.errs["client_secret"].Visible() {
+		z.secretBox.Show()
+	} else {
+		z.secretBox.Hide()
+	}
+	z.body.Refresh()
+}
+
 func (z *Wizard) field(label string, e fyne.CanvasObject, errKey string) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(label), e, z.errs[errKey])
 }
@@ -347,7 +375,7 @@ func (z *Wizard) show(step int) {
 			z.body.Add(clientID)
 			z.body.Add(z.field(z.t("ui.wiz.flow"), z.flow, "flow"))
 		}
-		z.body.Add(z.field(z.t("ui.wiz.client_secret"), z.secret, "client_secret"))
+		z.body.Add(z.secretField())
 		z.body.Add(z.heldSecretNote())
 	case 2:
 		z.title.SetText(z.t("ui.wiz.mailbox_title"))
@@ -551,6 +579,7 @@ func (z *Wizard) setErrs(probs []*status.Problem) {
 		l.SetText(problemText(p, z.lang))
 		l.Show()
 	}
+	z.showSecretField()
 }
 
 func (z *Wizard) input() app.Input {

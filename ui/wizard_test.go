@@ -404,3 +404,31 @@ func TestEditWizardHasNoChoice(t *testing.T) {
 		t.Errorf("edit, welcome: choice shown %v, portal steps shown %v", ok, z.byHand.Visible())
 	}
 }
+
+// TestSecretFieldOnlyForAppOnly: the tenant step asks for a client secret
+// only for app-only access; a secret typed or a problem with it stays in
+// sight whatever the sign-in type.
+func TestSecretFieldOnlyForAppOnly(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	z := NewWizard(&fakeService{}, i18n.EN, w, nil)
+	w.SetContent(z.Object)
+	tapNext(z)
+	if z.secretBox == nil || z.secretBox.Visible() {
+		t.Fatal("browser sign-in: the client secret field is shown")
+	}
+	z.flow.SetSelectedIndex(flowIndex(account.FlowApp))
+	if !z.secretBox.Visible() {
+		t.Fatal("app-only: no client secret field")
+	}
+	z.secret.SetText("typed")
+	z.flow.SetSelectedIndex(flowIndex(account.FlowDevice))
+	if !z.secretBox.Visible() {
+		t.Error("a typed secret was hidden when the sign-in type changed")
+	}
+	z.secret.SetText("")
+	z.flow.SetSelectedIndex(flowIndex(account.FlowBrowser))
+	if z.secretBox.Visible() {
+		t.Error("browser sign-in again: the client secret field is shown")
+	}
+}
