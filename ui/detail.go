@@ -155,6 +155,11 @@ func (d *detail) showResults() {
 	d.overall.Set(l, levelWord(u.lang, l))
 	d.results.RemoveAll()
 	d.results.Add(widgetText(rowInfo(&snap, u.lang, u.times)))
+	// An account-wide problem (not authorized, a secret ending, a tenant
+	// refusing the app) comes back under each protocol word for word: it is
+	// said once, with its fix, and the others point to it — three copies
+	// with three "Authorize" buttons read like three problems.
+	said := map[string]string{}
 	for _, p := range app.Protocols {
 		caption := strings.ToUpper(string(p))
 		light := newLight(caption)
@@ -176,9 +181,15 @@ func (d *detail) showResults() {
 		shown := ""
 		if r.Problem != nil {
 			shown = r.Problem.Detail
-			d.results.Add(indent(widgetText(problemDetailText(r.Problem, u.lang))))
-			if b := d.remedy(snap.acct.Name, r.Problem); b != nil {
-				d.results.Add(indent(container.NewHBox(b)))
+			text := problemDetailText(r.Problem, u.lang)
+			if first, ok := said[text]; ok {
+				d.results.Add(indent(widgetText(u.t("detail.same_as", "proto", first))))
+			} else {
+				said[text] = caption
+				d.results.Add(indent(widgetText(text)))
+				if b := d.remedy(snap.acct.Name, r.Problem); b != nil {
+					d.results.Add(indent(container.NewHBox(b)))
+				}
 			}
 		}
 		if len(r.Steps) > 0 {
