@@ -21,17 +21,15 @@ import (
 // authorize and verify. Each step is validated by the core's own parsers
 // before Next; the message stands under the field.
 type Wizard struct {
-	// secretBox holds the client secret's field; see secretField.
-	secretBox *fyne.Container
-	svc       Service
-	lang      i18n.Lang
-	win       fyne.Window
-	done      func(name string)
-	step      int
-	body      *fyne.Container
-	back      *widget.Button
-	next      *widget.Button
-	title     *widget.Label
+	svc   Service
+	lang  i18n.Lang
+	win   fyne.Window
+	done  func(name string)
+	step  int
+	body  *fyne.Container
+	back  *widget.Button
+	next  *widget.Button
+	title *widget.Label
 	// steps is the step list on the left, the current one marked.
 	steps []*widget.Label
 	// initial is what the fields held when the wizard opened: Cancel asks
@@ -77,6 +75,9 @@ type Wizard struct {
 	heldClient string
 	heldNote   *widget.Label
 	heldText   string
+	// secretBox holds the client secret's field, shown for app-only
+	// access (secretField).
+	secretBox *fyne.Container
 	// choice is the welcome step's "create it for me" / "I already have
 	// one" (a new account only); byHand, the portal instructions, shows
 	// only for the second, and the tenant step follows the choice.
