@@ -300,6 +300,10 @@ func TestCountsFollowResults(t *testing.T) {
 	if got, want := u.counts.Text, "300 Konten · 31 rot · 30 gelb · 209 grün · 30 grau"; got != want {
 		t.Errorf("after konto-1 went red: %q, want %q", got, want)
 	}
+	u.search.SetText("konto-2")
+	if got, want := u.counts.Text, "111 von 300 Konten angezeigt · 31 rot · 30 gelb · 209 grün · 30 grau"; got != want {
+		t.Errorf("searching konto-2: %q, want %q", got, want)
+	}
 	one, _ := newTestWindow(t, manyAccounts(1), i18n.EN)
 	if got, want := one.counts.Text, "1 account · 1 green"; got != want {
 		t.Errorf("one account: %q, want %q", got, want)

@@ -131,14 +131,18 @@ func view(all []*acctState, query string, light status.Level, order int) []*acct
 
 // countsText sums the list up for the status bar: how many accounts, and
 // how many of them are red, yellow, green and grey (zeros left out), so a
-// helpdesk sees at a glance whether today is a red day without filtering.
-func countsText(all []*acctState, lang i18n.Lang) string {
+// helpdesk sees at a glance whether today is a red day without filtering;
+// while a search or filter hides some (shown of all), how many are shown.
+func countsText(all []*acctState, shown int, lang i18n.Lang) string {
 	n := map[status.Level]int{}
 	for _, s := range all {
 		n[s.level()]++
 	}
 	parts := []string{tr(lang, "list.accounts_many", "n", strconv.Itoa(len(all)))}
-	if len(all) == 1 {
+	switch {
+	case shown < len(all):
+		parts[0] = tr(lang, "list.shown_of", "shown", strconv.Itoa(shown), "n", strconv.Itoa(len(all)))
+	case len(all) == 1:
 		parts[0] = tr(lang, "list.accounts_one")
 	}
 	for _, l := range lightFilters[1:] {

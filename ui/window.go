@@ -43,6 +43,7 @@ type Accounts struct {
 	times    timeFormat
 	status   *widget.Label
 	counts   *widget.Label // how many accounts, and how many per light
+	bottom   *fyne.Container
 	stop     *widget.Button
 	// onLight is told the tray's light (the worst unmuted) when it may
 	// have changed.
@@ -145,7 +146,8 @@ func NewAccounts(svc Service, lang i18n.Lang, win fyne.Window) *Accounts {
 	bar := container.NewBorder(nil, nil, container.NewHBox(add, checkAll, u.stop), container.NewHBox(u.light, u.order), u.search)
 	split := container.NewHSplit(container.NewStack(u.list, container.NewVBox(u.empty)), u.detail.Object)
 	split.Offset = 0.55
-	u.Object = container.NewBorder(bar, container.NewBorder(nil, nil, nil, u.counts, u.status), nil, nil, split)
+	u.bottom = container.NewBorder(nil, nil, nil, u.counts, u.status)
+	u.Object = container.NewBorder(bar, u.bottom, nil, nil, split)
 	u.setMenu()
 	u.setShortcuts()
 	u.Reload()
@@ -249,10 +251,10 @@ func (u *Accounts) refilter() {
 	light := trayLight(u.all)
 	counts := ""
 	if total > 0 {
-		counts = countsText(u.all, u.lang)
+		counts = countsText(u.all, len(u.shown), u.lang)
 	}
 	u.showMu.Unlock()
-	u.counts.SetText(counts)
+	u.setCounts(counts)
 	switch {
 	case total == 0:
 		u.empty.SetText(u.t("ui.no_accounts"))
@@ -440,9 +442,9 @@ func (u *Accounts) showAll(rs []status.Result) {
 	}
 	if moved {
 		u.showMu.Lock()
-		counts := countsText(u.all, u.lang)
+		counts := countsText(u.all, len(u.shown), u.lang)
 		u.showMu.Unlock()
-		u.counts.SetText(counts)
+		u.setCounts(counts)
 	}
 	if u.onLight != nil {
 		u.showMu.Lock()
@@ -450,6 +452,16 @@ func (u *Accounts) showAll(rs []status.Result) {
 		u.showMu.Unlock()
 		u.onLight(l)
 	}
+}
+
+// setCounts puts the counts in the status bar and gives them the width
+// they now need (the bar's layout does not follow a label's text by itself).
+func (u *Accounts) setCounts(text string) {
+	if u.counts.Text == text {
+		return
+	}
+	u.counts.SetText(text)
+	u.bottom.Refresh()
 }
 
 // sortsByLight: a new light may move the row or take it out of the view.
